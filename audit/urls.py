@@ -1,0 +1,3 @@
+"""Web routes of the audit app."""
+
+urlpatterns: list = []

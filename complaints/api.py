@@ -1,0 +1,405 @@
+"""API adapters of the complaint channel: parse, call the service, render."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import phonenumbers
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import QueryDict
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints import selectors, services
+from complaints.validators import MAX_ITEMS, validate_location, validate_timezone
+from complaints.vocabulary import DISCLOSED_KIND_KEYS, HARM_KEYS, Channel, Relationship
+from takedown import roles
+from takedown.exceptions import InvalidInput, NotFound
+from takedown.ratelimit import public_throttle
+
+TEXT_MAX = 20_000
+BATCH_MAX = 100
+
+
+# --- Input ---------------------------------------------------------------------------------
+
+
+class ComplainantIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+    def validate_phone(self, value: str) -> str:
+        return validate_phone(value)
+
+
+def validate_phone(value: str) -> str:
+    """A loosely written phone number, kept as written if it could be a real number."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        parsed = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        raise serializers.ValidationError("Enter a phone number, with the country code if outside China.") from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise serializers.ValidationError("This phone number has the wrong number of digits.")
+    return value
+
+
+class VictimIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    is_minor = serializers.BooleanField(required=False, default=False)
+
+
+class ItemIn(serializers.Serializer):
+    url = serializers.CharField(max_length=2048)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate_url(self, value: str) -> str:
+        try:
+            return validate_location(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+
+class ComplaintIn(serializers.Serializer):
+    complainant = ComplainantIn(required=False)
+    relationship = serializers.ChoiceField(choices=Relationship.values, default=Relationship.SELF)
+    victim = VictimIn(required=False)
+    items = serializers.ListField(child=ItemIn(), max_length=MAX_ITEMS, required=False, default=list)
+    disclosed_info = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(DISCLOSED_KIND_KEYS)), max_length=len(DISCLOSED_KIND_KEYS), required=False, default=list
+    )
+    harms = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(HARM_KEYS)), max_length=len(HARM_KEYS), required=False, default=list
+    )
+    explanation = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="", trim_whitespace=False)
+    evidence_excerpt = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="", trim_whitespace=False)
+    good_faith_declaration = serializers.BooleanField(required=False, default=False)
+    language = serializers.CharField(max_length=16, required=False, default="en")
+    timezone = serializers.CharField(max_length=64, required=False, default="UTC")
+    client_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
+
+    def validate_language(self, value: str) -> str:
+        value = value.lower().replace("_", "-")
+        if value.startswith("zh"):
+            return "zh-hans"
+        if value.startswith("en"):
+            return "en"
+        raise serializers.ValidationError("Use 'en' or 'zh-hans'.")
+
+    def validate_timezone(self, value: str) -> str:
+        return validate_timezone(value)
+
+    def to_input(self) -> services.ComplaintInput:
+        v = self.validated_data
+        complainant = v.get("complainant") or {}
+        victim = v.get("victim") or {}
+        return services.ComplaintInput(
+            relationship=v["relationship"],
+            complainant_name=complainant.get("name", ""),
+            complainant_email=complainant.get("email", ""),
+            complainant_phone=complainant.get("phone", ""),
+            complainant_id_number=complainant.get("id_number", ""),
+            victim_name=victim.get("name", ""),
+            victim_is_minor=victim.get("is_minor", False),
+            items=[(i["url"], i.get("note", "")) for i in v["items"]],
+            disclosed_info=list(v["disclosed_info"]),
+            harms=list(v["harms"]),
+            explanation=v["explanation"],
+            evidence_excerpt=v["evidence_excerpt"],
+            good_faith_declaration=v["good_faith_declaration"],
+            language=v["language"],
+            timezone=v["timezone"],
+            client_key=v["client_key"],
+        )
+
+
+class BatchIn(serializers.Serializer):
+    complaints = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=BATCH_MAX)
+
+
+# --- Output --------------------------------------------------------------------------------
+
+
+class ReceiptOut(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=["received", "incomplete"])
+    missing = serializers.ListField(child=serializers.CharField())
+    priority = serializers.ChoiceField(choices=["P0", "P1", "P2"])
+    response_due_at = serializers.DateTimeField(allow_null=True)
+    tracking_url = serializers.CharField(allow_null=True)
+
+
+def receipt(submission: services.Submission) -> dict[str, Any]:
+    c = submission.complaint
+    return {
+        "reference": c.reference,
+        "status": c.status,
+        "missing": list(c.missing),
+        "priority": c.priority,
+        "response_due_at": c.response_due_at.isoformat().replace("+00:00", "Z") if c.response_due_at else None,
+        "tracking_url": submission.tracking_url,
+    }
+
+
+# --- Multipart -----------------------------------------------------------------------------
+
+_KEY_PART = re.compile(r"[^.\[\]]+")
+
+
+def _unflatten(form: QueryDict, file_keys: set[str]) -> dict[str, Any]:
+    """Nested data from multipart fields: either one JSON part named ``payload``, or
+    dotted/bracketed names (``complainant.name``, ``items[0][url]``, repeated ``harms``)."""
+    if "payload" in form:
+        try:
+            data = json.loads(form["payload"])
+        except ValueError:
+            raise InvalidInput("The 'payload' part is not valid JSON.", code="malformed") from None
+        if not isinstance(data, dict):
+            raise InvalidInput("The 'payload' part must be a JSON object.", code="malformed")
+        return data
+    result: dict[str, Any] = {}
+    list_fields = {"disclosed_info", "harms"}
+    for key in form:
+        if key in file_keys:
+            continue
+        if key in list_fields:
+            result[key] = form.getlist(key)
+            continue
+        parts = _KEY_PART.findall(key)
+        if not parts:
+            continue
+        node: Any = result
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            index = int(part) if part.isdigit() and int(part) < MAX_ITEMS + 1 else None
+            if index is not None:
+                if not isinstance(node, list):
+                    raise InvalidInput(f"Field {key!r} mixes lists and objects.", code="malformed")
+                while len(node) <= index:
+                    node.append({})
+                if last:
+                    node[index] = form[key]
+                else:
+                    node = node[index]
+                continue
+            if not isinstance(node, dict):
+                raise InvalidInput(f"Field {key!r} mixes lists and objects.", code="malformed")
+            if last:
+                node[part] = form[key]
+            else:
+                nxt = parts[i + 1]
+                node = node.setdefault(part, [] if nxt.isdigit() else {})
+    return result
+
+
+def _files(request: Request) -> list[services.UploadedEvidence]:
+    uploads = request.FILES.getlist("evidence") if hasattr(request.FILES, "getlist") else []
+    return [services.UploadedEvidence(name=f.name or "evidence", data=f.read()) for f in uploads]
+
+
+def _body(request: Request) -> Any:
+    data = request.data
+    if isinstance(data, QueryDict):
+        return _unflatten(data, set(request.FILES))
+    return data
+
+
+# --- Views ---------------------------------------------------------------------------------
+
+
+class ComplaintCreateApi(APIView):
+    """``POST /api/v1/complaints/``: anyone may file; a token identifies trusted flaggers."""
+
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser, MultiPartParser]
+    throttle_classes = [public_throttle("public_intake")]
+
+    @extend_schema(
+        request={"application/json": ComplaintIn, "multipart/form-data": ComplaintIn},
+        responses={201: ReceiptOut, 200: ReceiptOut},
+        summary="File a complaint",
+        description=(
+            "JSON, or multipart with evidence files in repeated `evidence` parts and the body either as "
+            "a JSON `payload` part or as dotted field names. Incomplete notices are stored with "
+            "status `incomplete` and the list of what is `missing`."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ComplaintIn(data=_body(request))
+        serializer.is_valid(raise_exception=True)
+        submitter = request.user if request.user.is_authenticated else None
+        submission = services.complaint_submit(
+            data=serializer.to_input(),
+            files=_files(request),
+            channel=Channel.API,
+            submitter=submitter,
+        )
+        return Response(receipt(submission), status=status.HTTP_201_CREATED if submission.created else 200)
+
+
+class IsTrustedSubmitter(BasePermission):
+    message = "Only trusted flaggers and authorities may file in bulk."
+
+    def has_permission(self, request, view) -> bool:  # type: ignore[override]
+        return roles.has_role(request.user, roles.TRUSTED_FLAGGER, roles.AUTHORITY)
+
+
+class ComplaintBatchApi(APIView):
+    """``POST /api/v1/complaints/batch/``: up to 100 notices, idempotent per ``client_key``."""
+
+    permission_classes = [IsTrustedSubmitter]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=inline_serializer("BatchIn", {"complaints": serializers.ListField(child=ComplaintIn())}),
+        responses={
+            201: inline_serializer(
+                "BatchOut",
+                {
+                    "results": serializers.ListField(
+                        child=inline_serializer(
+                            "BatchResult",
+                            {
+                                "index": serializers.IntegerField(),
+                                "client_key": serializers.CharField(),
+                                "created": serializers.BooleanField(),
+                                "reference": serializers.CharField(),
+                                "status": serializers.CharField(),
+                                "missing": serializers.ListField(child=serializers.CharField()),
+                                "priority": serializers.CharField(),
+                                "response_due_at": serializers.DateTimeField(allow_null=True),
+                                "tracking_url": serializers.CharField(allow_null=True),
+                            },
+                        )
+                    )
+                },
+            ),
+            200: OpenApiResponse(description="Every notice was a repeat of an earlier one."),
+        },
+        summary="File up to 100 complaints at once",
+        description=(
+            "Every notice needs a `client_key`; a repeated key returns the notice first filed under it "
+            "(`created: false`, no tracking URL), so a batch can be retried safely. The batch is checked "
+            "whole before anything is stored."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        envelope = BatchIn(data=request.data)
+        envelope.is_valid(raise_exception=True)
+        parsed: list[ComplaintIn] = []
+        errors: dict[str, Any] = {}
+        for index, raw in enumerate(envelope.validated_data["complaints"]):
+            item = ComplaintIn(data=raw)
+            if not item.is_valid():
+                errors[str(index)] = item.errors
+            elif not item.validated_data["client_key"]:
+                errors[str(index)] = {"client_key": ["Required for batch filing."]}
+            parsed.append(item)
+        keys = [p.initial_data.get("client_key") for p in parsed]
+        duplicates = {k for k in keys if k and keys.count(k) > 1}
+        if duplicates:
+            errors["client_key"] = [f"Repeated in this batch: {', '.join(sorted(duplicates))}."]
+        if errors:
+            raise serializers.ValidationError({"complaints": errors})
+        results = []
+        for index, item in enumerate(parsed):
+            submission = services.complaint_submit(
+                data=item.to_input(), channel=Channel.BATCH, submitter=request.user
+            )
+            results.append(
+                {"index": index, "client_key": item.validated_data["client_key"], "created": submission.created}
+                | receipt(submission)
+            )
+        created = any(r["created"] for r in results)
+        return Response({"results": results}, status=201 if created else 200)
+
+
+class TrackingEvidenceIn(serializers.Serializer):
+    excerpt = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class TrackingMessageIn(serializers.Serializer):
+    body = serializers.CharField(max_length=5000)
+
+
+def _tracked(token: str):
+    complaint = services.complaint_by_token(token)
+    if complaint is None:
+        raise NotFound("No report matches this tracking link.")
+    return complaint
+
+
+def _status_json(complaint) -> dict[str, Any]:
+    data = selectors.tracking_status(complaint)
+    data["status_label"] = str(data["status_label"])
+    for row in data["timeline"]:
+        row["label"] = str(row["label"])
+    for row in data["messages"]:
+        row["from_label"] = str(row["from_label"])
+    return data
+
+
+class TrackingApi(APIView):
+    """``GET /api/v1/track/<token>/``: the complainant's view. No staff identities."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [public_throttle("public_track")]
+
+    @extend_schema(
+        responses={200: OpenApiResponse(description="Status, missing elements, timeline and messages.")},
+        summary="Status of a complaint, by its tracking token",
+    )
+    def get(self, request: Request, token: str) -> Response:
+        return Response(_status_json(_tracked(token)))
+
+
+class TrackingEvidenceApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    parser_classes = [MultiPartParser, JSONParser]
+    throttle_classes = [public_throttle("public_intake")]
+
+    @extend_schema(request={"multipart/form-data": TrackingEvidenceIn}, responses={201: OpenApiResponse()},
+                   summary="Add evidence to a complaint")
+    def post(self, request: Request, token: str) -> Response:
+        complaint = _tracked(token)
+        serializer = TrackingEvidenceIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.complaint_add_evidence(
+            complaint=complaint, files=_files(request), excerpt=serializer.validated_data["excerpt"]
+        )
+        complaint.refresh_from_db()
+        return Response(_status_json(complaint), status=201)
+
+
+class TrackingMessageApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [public_throttle("public_intake")]
+
+    @extend_schema(request=TrackingMessageIn, responses={201: OpenApiResponse()}, summary="Send a message")
+    def post(self, request: Request, token: str) -> Response:
+        complaint = _tracked(token)
+        serializer = TrackingMessageIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.complaint_add_message(complaint=complaint, body=serializer.validated_data["body"])
+        return Response(_status_json(complaint), status=201)

@@ -1,0 +1,26 @@
+"""``python manage.py compiletranslations``: .po to .mo with polib, no GNU gettext needed.
+
+Django's ``compilemessages`` needs the gettext tools, which a fresh machine with only
+Python does not have.
+"""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compile the translation catalogues (locale/*/LC_MESSAGES/*.po) into .mo files."
+
+    def handle(self, *args, **options) -> None:
+        count = 0
+        for locale_dir in settings.LOCALE_PATHS:
+            for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+                mo_path = po_path.with_suffix(".mo")
+                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                    continue
+                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                count += 1
+        self.stdout.write(f"compiled {count} catalogue(s)")

@@ -1,0 +1,3 @@
+"""Web routes of the deadlines app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Web routes of the moderation app."""
+
+urlpatterns: list = []

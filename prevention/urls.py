@@ -1,0 +1,3 @@
+"""Web routes of the prevention app."""
+
+urlpatterns: list = []

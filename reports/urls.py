@@ -1,0 +1,3 @@
+"""Web routes of the reports app."""
+
+urlpatterns: list = []

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from takedown import views
+
+api_v1 = [
+    path("", include("complaints.api_urls")),
+    path("", include("moderation.api_urls")),
+    path("", include("deadlines.api_urls")),
+    path("", include("audit.api_urls")),
+    path("", include("prevention.api_urls")),
+    path("", include("reports.api_urls")),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/report/", permanent=False)),
+    path("", include("complaints.urls")),
+    path("staff/", include("moderation.urls")),
+    path("staff/", include("deadlines.urls")),
+    path("staff/", include("audit.urls")),
+    path("staff/", include("prevention.urls")),
+    path("", include("reports.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+handler400 = "takedown.views.bad_request"
+handler403 = "takedown.views.forbidden"
+handler404 = "takedown.views.not_found"
+handler500 = "takedown.views.server_error"
