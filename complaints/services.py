@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import COMPLAINANT, actor_for, audit_record
+from complaints import hooks
 from complaints.evidence import PreparedEvidence, prepare_evidence
 from complaints.models import Complaint, ComplaintItem, DeadlinePolicy, Evidence, Message
 from complaints.triage import triage
@@ -320,6 +321,9 @@ def complaint_submit(
             )
             if complaint.valid_at:
                 _start_response_clock(complaint)
+            hooks.run(hooks.on_submitted, complaint)
+            if complaint.valid_at:
+                hooks.run(hooks.on_became_valid, complaint)
     except IntegrityError:
         if data.client_key and submitter is not None:
             existing = Complaint.objects.filter(submitter=submitter, client_key=data.client_key).first()
@@ -362,6 +366,7 @@ def _revalidate(complaint: Complaint, *, actor: str, now: datetime) -> None:
     complaint.save(update_fields=["missing", "status", "valid_at", "response_due_at", "updated_at"])
     if not missing:
         _start_response_clock(complaint)
+        hooks.run(hooks.on_became_valid, complaint)
 
 
 def complaint_add_evidence(
@@ -390,6 +395,7 @@ def complaint_add_evidence(
             details={"evidence_sha256": [e.sha256 for e in rows], "excerpt_added": bool(excerpt.strip())},
         )
         _revalidate(locked, actor=COMPLAINANT, now=now)
+        hooks.run(hooks.on_complainant_activity, locked)
     return rows
 
 
@@ -425,6 +431,7 @@ def complaint_complete(*, complaint: Complaint, data: ComplaintInput, now: datet
         locked.save()
         audit_record(actor=COMPLAINANT, code=Events.DETAILS_ADDED, target=locked, details={"fields": filled})
         _revalidate(locked, actor=COMPLAINANT, now=now)
+        hooks.run(hooks.on_complainant_activity, locked)
     return locked
 
 
@@ -447,6 +454,8 @@ def complaint_add_message(*, complaint: Complaint, body: str, staff_user=None, n
             target=complaint,
             details={"message_id": message.pk, "author": author},
         )
+        if staff_user is None:
+            hooks.run(hooks.on_complainant_activity, complaint)
     return message
 
 

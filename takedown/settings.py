@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "complaints",
     "deadlines",
     "moderation",
+    "hostplatform",
     "prevention",
     "reports",
 ]

@@ -8,6 +8,7 @@ from takedown import views
 api_v1 = [
     path("", include("complaints.api_urls")),
     path("", include("moderation.api_urls")),
+    path("", include("hostplatform.api_urls")),
     path("", include("deadlines.api_urls")),
     path("", include("audit.api_urls")),
     path("", include("prevention.api_urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("staff/", include("audit.urls")),
     path("staff/", include("prevention.urls")),
     path("", include("reports.urls")),
+    path("", include("hostplatform.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -1,0 +1,3 @@
+"""Web routes of the hostplatform app (the built-in demo host platform)."""
+
+urlpatterns: list = []
