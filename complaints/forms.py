@@ -20,6 +20,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input. The files are checked by the intake service, not here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
 def _kind_choices():
     return [
         (key, format_html('{}<span class="hint">{}</span>', label, hint)) for key, label, hint in DISCLOSED_KINDS
@@ -56,9 +70,7 @@ class ReportForm(forms.Form):
         required=False,
         strip=False,
     )
-    evidence = forms.FileField(
-        label=_("Screenshots or documents"), widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}), required=False
-    )
+    evidence = MultipleFileField(label=_("Screenshots or documents"), required=False)
     evidence_excerpt = forms.CharField(
         label=_("Or copy the text of the post here"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -133,9 +145,7 @@ class ReportForm(forms.Form):
 
 
 class AddEvidenceForm(forms.Form):
-    evidence = forms.FileField(
-        label=_("Screenshots or documents"), widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}), required=False
-    )
+    evidence = MultipleFileField(label=_("Screenshots or documents"), required=False)
     excerpt = forms.CharField(
         label=_("Or copy the text of the post here"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=20000
     )
