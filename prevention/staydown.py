@@ -1,0 +1,181 @@
+"""Staydown: personal information removed in a decided case must not come back.
+
+When a case is decided with ``remove`` or ``disable``, the values disclosed in it are
+found with the detectors, normalised, and stored as keyed hashes (HMAC-SHA256 under
+``FINGERPRINT_KEY`` over ``kind:normalized``). Screening hashes what it finds the same
+way and looks the digests up, so a re-post is caught and named by case reference while
+the fingerprint table itself reveals nothing: without the key nobody can test a guessed
+phone or ID number against it, and a leaked table cannot be reversed by enumerating
+the (small) space of valid ID numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import SYSTEM, audit_record
+from prevention.detectors import normalize_value, scan
+from prevention.models import Fingerprint
+
+# Measures that take the information down; only these put its values under staydown.
+REMOVAL_MEASURES = frozenset({"remove", "disable"})
+# Kinds that identify a person on their own. Protected names are handled by protection,
+# not staydown: a name alone is not a removed disclosure.
+FINGERPRINT_KINDS = ("id_number", "phone", "bank_card", "email", "licence_plate", "address")
+
+
+class Events:
+    RECORDED = "staydown.recorded"
+    RELEASED = "staydown.released"
+
+
+@lru_cache(maxsize=4)
+def _key(secret: str) -> bytes:
+    return secret.encode()
+
+
+def fingerprint_digest(kind: str, normalized: str) -> str:
+    """The keyed hash of one normalised value (hex)."""
+    key = _key(settings.FINGERPRINT_KEY)
+    return hmac.new(key, f"{kind}:{normalized}".encode(), hashlib.sha256).hexdigest()
+
+
+def values_in_complaint(complaint: Any) -> set[tuple[str, str]]:
+    """(kind, normalized) of every value the complaint quotes as disclosed.
+
+    The quoted excerpt, the explanation and the notes on each location are scanned;
+    the complainant's own contact fields are not (a representative's phone is not the
+    victim's disclosed information).
+    """
+    texts = [complaint.evidence_excerpt or "", complaint.explanation or ""]
+    texts.extend(item.note for item in complaint.items.all() if item.note)
+    found: set[tuple[str, str]] = set()
+    for text in texts:
+        for finding in scan(text, kinds=FINGERPRINT_KINDS):
+            found.add((finding.type, finding.normalized))
+    return found
+
+
+def _explicit_values(values: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    found = set()
+    for kind, raw in values:
+        if kind not in FINGERPRINT_KINDS:
+            continue
+        normalized = normalize_value(kind, raw)
+        if normalized:
+            found.add((kind, normalized))
+    return found
+
+
+def record_removed_values(
+    decision: Any, *, values: Iterable[tuple[str, str]] = (), actor: str = SYSTEM
+) -> int:
+    """Fingerprint the values a remove/disable decision took down; returns how many are new.
+
+    ``values``: further (kind, raw value) pairs a moderator named explicitly. Call inside
+    the decision's transaction; decisions with any other measure are ignored. Idempotent:
+    recording the same decision twice adds nothing.
+    """
+    measure = getattr(decision, "measure", "")
+    if measure not in REMOVAL_MEASURES:
+        return 0
+    complaint = decision.complaint
+    pairs = values_in_complaint(complaint) | _explicit_values(values)
+    if not pairs:
+        return 0
+    now = timezone.now()
+    reference = complaint.reference
+    by_digest = {fingerprint_digest(kind, normalized): kind for kind, normalized in pairs}
+    with transaction.atomic():
+        existing = set(
+            Fingerprint.objects.filter(complaint=complaint, digest__in=list(by_digest)).values_list(
+                "digest", flat=True
+            )
+        )
+        new = [
+            Fingerprint(
+                digest=digest,
+                kind=kind,
+                complaint=complaint,
+                case_reference=reference,
+                decision_id=decision.pk,
+                created_at=now,
+            )
+            for digest, kind in sorted(by_digest.items())
+            if digest not in existing
+        ]
+        Fingerprint.objects.bulk_create(new)
+        # Values recorded earlier and since released (a reversed decision) come back.
+        revived = Fingerprint.objects.filter(
+            complaint=complaint, digest__in=list(existing), active=False
+        ).update(active=True, decision_id=decision.pk)
+        kinds: dict[str, int] = {}
+        for fingerprint in new:
+            kinds[fingerprint.kind] = kinds.get(fingerprint.kind, 0) + 1
+        if new or revived:
+            audit_record(
+                actor=actor,
+                code=Events.RECORDED,
+                target=complaint,
+                details={
+                    "reference": reference,
+                    "decision_id": decision.pk,
+                    "measure": measure,
+                    "new_by_kind": kinds,
+                    "revived": revived,
+                    "digests": sorted(by_digest),
+                },
+            )
+    return len(new) + revived
+
+
+def release_removed_values(decision: Any, *, actor: str = SYSTEM, reason: str = "") -> int:
+    """Take a case's values off staydown (the decision was reversed or its measure lifted).
+
+    Call inside the transaction of the reversal. Returns how many fingerprints stopped
+    matching.
+    """
+    complaint = decision.complaint
+    with transaction.atomic():
+        released = Fingerprint.objects.filter(complaint=complaint, active=True).update(active=False)
+        if released:
+            audit_record(
+                actor=actor,
+                code=Events.RELEASED,
+                target=complaint,
+                details={
+                    "reference": complaint.reference,
+                    "decision_id": decision.pk,
+                    "released": released,
+                    "reason": reason[:500],
+                },
+            )
+    return released
+
+
+def staydown_matches(pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Which (kind, normalized) pairs are under staydown, mapped to the oldest case's reference.
+
+    One indexed query for the whole text; none when there is nothing to look up.
+    """
+    if not pairs:
+        return {}
+    digests = {fingerprint_digest(kind, normalized): (kind, normalized) for kind, normalized in pairs}
+    rows = (
+        Fingerprint.objects.filter(digest__in=list(digests), active=True)
+        .order_by("-id")
+        .values_list("digest", "case_reference")
+    )
+    found: dict[tuple[str, str], str] = {}
+    for digest, reference in rows:
+        # Ordered newest first, so the oldest case wins: the first decision that removed it.
+        found[digests[digest]] = reference
+    return found

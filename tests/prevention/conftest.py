@@ -1,0 +1,71 @@
+"""Fixtures of the prevention tests: complaints through the real intake, platform clients."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import Group, User
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from complaints.services import ComplaintInput, complaint_submit
+from takedown import roles
+
+
+def submit_complaint(**overrides):
+    data = ComplaintInput(
+        complainant_name="Chen Jing",
+        complainant_email="chen@example.com",
+        complainant_phone="+86 138 0013 8000",
+        items=[("https://social.example/p/1", "the post shows my card 6222 0212 3456 7894")],
+        disclosed_info=["id_number", "phone"],
+        explanation="My ID number and phone were posted without consent.",
+        evidence_excerpt="身份证 11010519491231002X，电话 139 1234 5678",
+        good_faith_declaration=True,
+    )
+    for key, value in overrides.items():
+        setattr(data, key, value)
+    return complaint_submit(data=data, channel="api")
+
+
+@pytest.fixture
+def complaint():
+    return submit_complaint().complaint
+
+
+@pytest.fixture
+def submission():
+    return submit_complaint()
+
+
+def removal_decision(complaint, measure: str = "remove", pk: int = 1):
+    """A decision as staydown reads it: the case, the measure, an id."""
+    return SimpleNamespace(complaint=complaint, measure=measure, pk=pk)
+
+
+def make_user(username: str, *role_names: str) -> User:
+    user = User.objects.create_user(username=username, password="x" * 16)
+    for name in role_names:
+        group, _ = Group.objects.get_or_create(name=name)
+        user.groups.add(group)
+    return user
+
+
+def token_client(username: str, *role_names: str) -> APIClient:
+    user = make_user(username, *role_names)
+    token = Token.objects.create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def platform_client() -> APIClient:
+    return token_client("host-platform", roles.PLATFORM)
+
+
+@pytest.fixture
+def senior_client() -> APIClient:
+    return token_client("senior", roles.SENIOR_MODERATOR)
