@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from complaints.vocabulary import Channel, Relationship, Source
+from takedown.crypto import BlindIndexField, EncryptedTextField
 
 REFERENCE_RE = re.compile(r"^TD-(\d{4})-(\d{6,})$")
 
@@ -69,11 +70,18 @@ class Complaint(models.Model):
     )
     client_key = models.CharField(max_length=100, blank=True)
 
-    complainant_name = models.TextField(blank=True)
-    complainant_email = models.TextField(blank=True)
-    complainant_phone = models.TextField(blank=True)
-    complainant_id_number = models.TextField(blank=True)
-    victim_name = models.TextField(blank=True)
+    # Encrypted at rest (takedown.crypto): the database only ever holds ciphertext.
+    complainant_name = EncryptedTextField(blank=True)
+    complainant_email = EncryptedTextField(blank=True)
+    complainant_phone = EncryptedTextField(blank=True)
+    complainant_id_number = EncryptedTextField(blank=True)
+    victim_name = EncryptedTextField(blank=True)
+    # Keyed digests for equality lookups, computed on save. The victim is the complainant
+    # when filing for oneself; the contact is the e-mail address, else the phone.
+    victim_name_digest = BlindIndexField(source="victim_name|complainant_name", purpose="name", db_index=True)
+    complainant_contact_digest = BlindIndexField(
+        source="complainant_email|complainant_phone", purpose="contact", db_index=True
+    )
     victim_is_minor = models.BooleanField(default=False)
     is_anonymous = models.BooleanField(default=False)
 
