@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import zoneinfo
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -47,7 +49,12 @@ def validate_location(value: str) -> str:
     )
 
 
-def validate_timezone(value: str) -> str:
-    from zoneinfo import available_timezones
+@functools.cache
+def _known_timezones() -> frozenset[str]:
+    # available_timezones() walks the zone database on disk: read it once per process.
+    return frozenset(zoneinfo.available_timezones())
 
-    return value if value in available_timezones() else "UTC"
+
+def validate_timezone(value: str) -> str:
+    """An IANA zone name the person's browser reported, or UTC for anything else."""
+    return value if value in _known_timezones() else "UTC"
