@@ -13,6 +13,7 @@ from deadlines.models import Timer
 
 RESPONSE_REMINDER = "response_reminder"
 RESPONSE_BREACH = "response_breach"
+RESPONSE_KINDS = (RESPONSE_REMINDER, RESPONSE_BREACH)
 
 
 def _target(target: models.Model | tuple[str, int]) -> tuple[str, int]:
@@ -24,10 +25,16 @@ def _target(target: models.Model | tuple[str, int]) -> tuple[str, int]:
 def schedule(kind: str, target: models.Model | tuple[str, int], due_at: datetime, payload: dict[str, Any] | None = None) -> Timer:
     """Schedule one timer. Call inside the transaction that creates the reason for it."""
     target_type, target_id = _target(target)
-    timer, _created = Timer.objects.get_or_create(
+    timer, created = Timer.objects.get_or_create(
         kind=kind, target_type=target_type, target_id=target_id, due_at=due_at,
         defaults={"payload": payload or {}},
     )
+    if not created and timer.state == Timer.State.CANCELLED:
+        # Scheduling again what was cancelled (a clock paused and resumed to the same
+        # instant) means it must fire after all; a timer that already fired stays fired.
+        timer.state = Timer.State.PENDING
+        timer.payload = payload or {}
+        timer.save(update_fields=["state", "payload"])
     return timer
 
 

@@ -1,3 +1,13 @@
-"""Web routes of the deadlines app."""
+"""Web routes of the deadlines app, mounted under /staff/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from deadlines import views
+
+app_name = "deadlines"
+
+urlpatterns = [
+    path("deadlines/", views.deadline_board, name="board"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read", views.notification_mark_read, name="notifications-read"),
+]

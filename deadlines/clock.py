@@ -1,0 +1,141 @@
+"""Stopping and restarting a notice's response clock (SPEC section 3).
+
+The clock starts when a notice becomes valid (``complaints.services``). While the
+platform waits for the complainant (a moderator requested information) the clock is
+stopped: ``pause`` cancels the pending reminders and breach and keeps how far ahead
+each was; ``resume`` puts them back that far ahead of the moment the complainant
+answered, and moves ``response_due_at`` by the time spent waiting. The deadline keeps
+the policy version that set it: nothing here reads the current policy.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import COMPLAINANT, SYSTEM, audit_record
+from complaints.models import Complaint
+from deadlines import timers
+from deadlines.models import ClockPause, Timer
+from deadlines.services import Events
+
+
+def _lock(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().select_related("policy").get(pk=complaint.pk)
+
+
+def open_pause(complaint: Complaint) -> ClockPause | None:
+    return ClockPause.objects.filter(complaint_id=complaint.pk, resumed_at__isnull=True).first()
+
+
+def pause(complaint: Complaint, *, now: datetime | None = None, actor: str = SYSTEM) -> ClockPause | None:
+    """Stop the response clock. Idempotent: a clock already stopped stays as it was.
+
+    Called by the moderation service that moves a notice to ``waiting_complainant``,
+    inside its transaction (the status change itself is the caller's). Returns the
+    pause, or None when there was no running clock to stop.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(complaint)
+        if locked.response_due_at is None or not locked.is_open:
+            return None
+        if open_pause(locked) is not None:
+            return None
+        pending = list(
+            Timer.objects.select_for_update()
+            .filter(
+                target_type="complaint",
+                target_id=locked.pk,
+                kind__in=timers.RESPONSE_KINDS,
+                state=Timer.State.PENDING,
+            )
+            .order_by("due_at")
+        )
+        kept = [
+            {"kind": t.kind, "offset_seconds": (t.due_at - now).total_seconds(), "payload": t.payload}
+            for t in pending
+        ]
+        Timer.objects.filter(pk__in=[t.pk for t in pending]).update(state=Timer.State.CANCELLED)
+        remaining = (locked.response_due_at - now).total_seconds()
+        stopped = ClockPause.objects.create(
+            complaint=locked,
+            paused_at=now,
+            due_at_pause=locked.response_due_at,
+            remaining_seconds=remaining,
+            pending_timers=kept,
+        )
+        audit_record(
+            actor=actor,
+            code=Events.PAUSED,
+            target=locked,
+            details={
+                "reference": locked.reference,
+                "response_due_at": locked.response_due_at.isoformat(),
+                "remaining_seconds": round(remaining),
+                "timers_cancelled": len(pending),
+            },
+        )
+    return stopped
+
+
+def resume(
+    complaint: Complaint, *, now: datetime | None = None, actor: str = SYSTEM, only_if_waiting: bool = False
+) -> Complaint:
+    """Restart a stopped clock and put the notice back in review. Idempotent.
+
+    New deadline = now + the time that was left at pause. Reminders and the breach that
+    had not fired are scheduled again as far ahead as they were. Returns the (locked,
+    refreshed) complaint; a notice whose clock is not stopped is returned unchanged, and
+    so is one no longer waiting for the complainant when ``only_if_waiting``.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(complaint)
+        if only_if_waiting and locked.status != Complaint.Status.WAITING_COMPLAINANT:
+            return locked
+        stopped = ClockPause.objects.select_for_update().filter(complaint=locked, resumed_at__isnull=True).first()
+        if stopped is None:
+            return locked
+        new_due = now + timedelta(seconds=stopped.remaining_seconds)
+        for kept in stopped.pending_timers:
+            timers.schedule(
+                kept["kind"], locked, now + timedelta(seconds=kept["offset_seconds"]), payload=kept.get("payload")
+            )
+        stopped.resumed_at = now
+        stopped.due_at_resume = new_due
+        stopped.save(update_fields=["resumed_at", "due_at_resume"])
+        previous_status = locked.status
+        locked.response_due_at = new_due
+        fields = ["response_due_at", "updated_at"]
+        if locked.status == Complaint.Status.WAITING_COMPLAINANT:
+            locked.status = Complaint.Status.IN_REVIEW
+            fields.append("status")
+        locked.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            code=Events.RESUMED,
+            target=locked,
+            details={
+                "reference": locked.reference,
+                "paused_at": stopped.paused_at.isoformat(),
+                "waited_seconds": round((now - stopped.paused_at).total_seconds()),
+                "previous_due_at": stopped.due_at_pause.isoformat(),
+                "response_due_at": new_due.isoformat(),
+                "status": locked.status,
+                "previous_status": previous_status,
+                "policy_version": locked.policy.version,
+            },
+        )
+    return locked
+
+
+def resume_on_complainant_activity(complaint: Complaint) -> None:
+    """Hook for ``complaints.hooks.on_complainant_activity``: the complainant answered.
+
+    The status is judged on the locked row, not on the caller's copy, which may be stale.
+    """
+    if complaint.response_due_at is not None or complaint.status == Complaint.Status.WAITING_COMPLAINANT:
+        resume(complaint, actor=COMPLAINANT, only_if_waiting=True)

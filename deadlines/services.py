@@ -1,0 +1,145 @@
+"""Writes of the deadline engine: staff notifications, breach records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import SYSTEM, audit_record
+from complaints.models import Complaint
+from deadlines.models import Breach, StaffNotification
+from takedown.exceptions import InvalidInput
+
+
+class Events:
+    """Audit event codes written by the deadline engine."""
+
+    REMINDED = "deadline.reminded"
+    BREACHED = "deadline.breached"
+    PAUSED = "deadline.paused"
+    RESUMED = "deadline.resumed"
+
+
+# Who is working on a notice: moderation registers a function (complaint -> user or None)
+# so reminders reach the assigned moderator; without one, the moderators group is reminded.
+_assignee_lookups: list[Callable[[Complaint], Any]] = []
+
+
+def register_assignee_lookup(fn: Callable[[Complaint], Any]) -> None:
+    if fn not in _assignee_lookups:
+        _assignee_lookups.append(fn)
+
+
+def assignee_of(complaint: Complaint):
+    for lookup in _assignee_lookups:
+        user = lookup(complaint)
+        if user is not None:
+            return user
+    return None
+
+
+def _recipients(users: Iterable | None, role: str | None) -> list:
+    User = get_user_model()
+    if users is not None:
+        ids = {u.pk if hasattr(u, "pk") else int(u) for u in users if u is not None}
+        return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    if role is not None:
+        return list(User.objects.filter(groups__name=role, is_active=True).distinct().order_by("pk"))
+    raise InvalidInput("Name the users or the role to notify.")
+
+
+def notify_staff(
+    *, users: Iterable | None = None, role: str | None = None, kind: str, subject: str, body: str = "", link: str = ""
+) -> list[StaffNotification]:
+    """Tell staff something in the staff UI and by e-mail.
+
+    ``users`` (users or ids) or ``role`` (a group name) says who. The notifications are
+    rows written in the caller's transaction; the e-mail goes out after it commits, and
+    is sent inline if the broker is unreachable. Returns the notifications written.
+    """
+    from deadlines import tasks
+    from takedown.tasks import enqueue
+
+    now = timezone.now()
+    rows = StaffNotification.objects.bulk_create(
+        StaffNotification(
+            user=user, kind=kind, subject=str(subject)[:200], body=str(body), link=link, created_at=now
+        )
+        for user in _recipients(users, role)
+    )
+    if rows:
+        enqueue(tasks.email_notifications, [r.pk for r in rows], fallback_inline=True)
+    return rows
+
+
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Send the e-mail copy of each notification not sent yet; returns how many went out.
+
+    The rows are locked and stamped in the same transaction as the sending, so a task
+    delivered twice sends nothing the second time.
+    """
+    with transaction.atomic():
+        pending = list(
+            StaffNotification.objects.select_for_update()
+            .select_related("user")
+            .filter(pk__in=notification_ids, emailed_at__isnull=True)
+        )
+        messages = []
+        for note in pending:
+            if not note.user.email:
+                continue
+            body = note.body
+            if note.link:
+                body = f"{body}\n\n{settings.PUBLIC_BASE_URL}{note.link}"
+            messages.append((note.subject, body, settings.DEFAULT_FROM_EMAIL, [note.user.email]))
+        if messages:
+            send_mass_mail(messages, fail_silently=False)
+        StaffNotification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+    return len(messages)
+
+
+def notifications_mark_read(*, user, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """Mark the user's notifications read (the given ones, or all). Only one's own."""
+    unread = StaffNotification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=now or timezone.now())
+
+
+def breach_record(*, complaint: Complaint, due_at: datetime, now: datetime | None = None) -> Breach | None:
+    """Record that ``complaint`` missed its response deadline, once.
+
+    Call while holding the complaint's row lock. Returns None if it was already recorded.
+    """
+    if Breach.objects.filter(complaint=complaint).exists():
+        return None
+    now = now or timezone.now()
+    breach = Breach.objects.create(
+        complaint=complaint,
+        due_at=due_at,
+        breached_at=now,
+        priority=complaint.priority,
+        policy_version=complaint.policy.version,
+    )
+    audit_record(
+        actor=SYSTEM,
+        code=Events.BREACHED,
+        target=complaint,
+        details={
+            "reference": complaint.reference,
+            "due_at": due_at.isoformat(),
+            "breached_at": now.isoformat(),
+            "priority": complaint.priority,
+            "policy_version": complaint.policy.version,
+            "status": complaint.status,
+        },
+    )
+    return breach
+
