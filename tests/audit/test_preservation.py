@@ -41,6 +41,9 @@ def test_place_hold_hashes_every_record_in_scope_and_logs_it(make_complaint):
     assert is_held(complaint)
 
 
+# transaction=True: on PostgreSQL the refusal commits on its own connection, so the
+# database is emptied after the test rather than rolled back.
+@pytest.mark.django_db(transaction=True)
 def test_held_case_refuses_changes_and_the_refusal_survives_the_rollback(make_complaint):
     complaint = make_complaint()
     hold = place_hold(complaints=[complaint], reason="Order", actor="user:1")
@@ -60,6 +63,7 @@ def test_held_case_refuses_changes_and_the_refusal_survives_the_rollback(make_co
     }
 
 
+@pytest.mark.django_db(transaction=True)
 def test_objects_of_a_held_case_are_guarded_too(make_complaint):
     complaint = make_complaint()
     place_hold(complaints=[complaint], reason="Order", actor="user:1")

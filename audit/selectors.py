@@ -1,0 +1,90 @@
+"""Reads of the log: checkpoints and proofs from the stored tree nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Q
+
+from audit import merkle
+from audit.models import Checkpoint, LogEntry, TreeNode
+from takedown.exceptions import InvalidInput, NotFound
+
+_PLACEHOLDER = bytes(32)
+
+
+def sequenced_size() -> int:
+    """Size of the tree as of the latest checkpoint (every sequenced leaf)."""
+    latest = Checkpoint.objects.order_by("-tree_size").values_list("tree_size", flat=True).first()
+    return latest or 0
+
+
+def _fetch_nodes(keys: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    found: dict[tuple[int, int], bytes] = {}
+    leaves = [index for level, index in keys if level == 0]
+    if leaves:
+        for index, digest in LogEntry.objects.filter(index__in=leaves).values_list("index", "leaf_hash"):
+            found[(0, index)] = bytes(digest)
+    inner = [(level, index) for level, index in keys if level > 0]
+    if inner:
+        condition = Q()
+        for level, index in inner:
+            condition |= Q(level=level, index=index)
+        for level, index, digest in TreeNode.objects.filter(condition).values_list("level", "index", "hash"):
+            found[(level, index)] = bytes(digest)
+    return found
+
+
+def _with_stored_nodes(compute: Callable[[merkle.NodeGetter], list[bytes]]) -> list[bytes]:
+    """Run a proof computation against the stored nodes with two queries at most.
+
+    The first pass only records which nodes the proof needs (which nodes are read
+    depends on the sizes, never on the hash values); the second uses the fetched ones.
+    """
+    wanted: set[tuple[int, int]] = set()
+
+    def record(level: int, index: int) -> bytes:
+        wanted.add((level, index))
+        return _PLACEHOLDER
+
+    compute(record)
+    nodes = _fetch_nodes(wanted)
+    missing = wanted - nodes.keys()
+    if missing:
+        raise RuntimeError(f"tree nodes missing from the store: {sorted(missing)[:5]}")
+    return compute(lambda level, index: nodes[(level, index)])
+
+
+def _check_size(name: str, value: int, largest: int, *, minimum: int) -> None:
+    if value < minimum or value > largest:
+        raise InvalidInput(
+            f"{name} must be between {minimum} and {largest}.",
+            fields={name: [f"Must be between {minimum} and the log size {largest}."]},
+        )
+
+
+def inclusion_proof(index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
+    """(leaf hash, audit path) of leaf ``index`` in the tree of ``tree_size`` leaves."""
+    largest = sequenced_size()
+    _check_size("tree_size", tree_size, largest, minimum=1)
+    _check_size("index", index, tree_size - 1, minimum=0)
+    leaf = LogEntry.objects.filter(index=index).values_list("leaf_hash", flat=True).first()
+    if leaf is None:
+        raise NotFound("No such leaf.")
+    path = _with_stored_nodes(lambda get: merkle.inclusion_proof_from_nodes(get, index, tree_size))
+    return bytes(leaf), path
+
+
+def consistency_proof(first: int, second: int) -> list[bytes]:
+    largest = sequenced_size()
+    _check_size("second", second, largest, minimum=0)
+    _check_size("first", first, second, minimum=0)
+    return _with_stored_nodes(lambda get: merkle.consistency_proof_from_nodes(get, first, second))
+
+
+def root_at(tree_size: int) -> bytes:
+    return bytes(_with_stored_nodes(lambda get: [merkle.root_from_nodes(get, tree_size)])[0])
+
+
+def leaf_index_of(event_id: int) -> int | None:
+    return LogEntry.objects.filter(event_id=event_id).values_list("index", flat=True).first()

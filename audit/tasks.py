@@ -1,0 +1,44 @@
+"""Celery tasks of the audit app (stable names; scheduled in takedown/schedule.py)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="audit.sequence_and_checkpoint", ignore_result=True, time_limit=60, soft_time_limit=50)
+def sequence_and_checkpoint_task() -> int:
+    from audit.sequencer import sequence_and_checkpoint
+
+    result = sequence_and_checkpoint()
+    return result.sequenced
+
+
+@shared_task(name="audit.verify_log", ignore_result=True, time_limit=6 * 3600, soft_time_limit=6 * 3600 - 60)
+def verify_log_task() -> bool:
+    from audit.integrity import verify_log
+    from audit.preservation import schedule_missing_retention
+
+    report = verify_log()
+    if report.ok:
+        logger.info("audit log %s", report.summary())
+    else:
+        logger.critical("audit log %s", report.summary())
+    schedule_missing_retention()
+    return report.ok
+
+
+@shared_task(
+    name="audit.build_export",
+    ignore_result=True,
+    acks_late=True,
+    time_limit=3 * 3600,
+    soft_time_limit=3 * 3600 - 60,
+)
+def build_export_task(export_id: int) -> None:
+    from audit.exports import build_export
+
+    build_export(export_id)
