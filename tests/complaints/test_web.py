@@ -171,3 +171,11 @@ def test_web_form_is_rate_limited_and_keeps_answers(settings):
     assert int(response["Retry-After"]) > 0
     assert 'value="Second Person"' in response.content.decode()
     assert Complaint.objects.count() == 1
+
+
+def test_a_link_added_in_a_new_row_is_kept_on_submit():
+    client = Client()
+    html = client.post("/report/", form_data(add_row="1", submit="")).content.decode()
+    assert 'name="rows" value="4"' in html
+    client.post("/report/", form_data(rows="4", item_url_3="weibo:4987654321", item_note_3=""))
+    assert [i.url for i in Complaint.objects.get().items.all()] == ["https://social.example/p/1", "weibo:4987654321"]

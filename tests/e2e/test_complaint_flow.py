@@ -24,8 +24,8 @@ def fill_and_send(page, live_server, tmp_path, *, language: str) -> None:
     # The new row arrived without JavaScript-only tricks and kept what was typed.
     assert page.locator("#id_item_url_0").input_value() == "https://social.example/p/1"
     page.locator("#id_item_url_3").fill("weibo:4987654321")
-    page.get_by_label(re.compile("^Home address|^家庭住址")).check()
-    page.get_by_label(re.compile("Strangers are calling|陌生人给我打电话")).check()
+    page.locator("input[name=disclosed_info][value=home_address]").check()
+    page.locator("input[name=harms][value=contact_by_strangers]").check()
     page.locator("#id_explanation").fill("My home address was posted.")
     shot = tmp_path / "screenshot.png"
     shot.write_bytes(make_png())
