@@ -1,1 +1,112 @@
-from django.db import models  # noqa: F401
+"""Assessments of serious circumstances and referrals to the authorities."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Complaint
+
+
+class Assessment(models.Model):
+    """The latest serious-circumstances assessment of one case or incident.
+
+    Recomputed whenever what it rests on changes; each recomputation that changes the
+    level is an audit event, so the history lives in the audit log, not here.
+    """
+
+    class Level(models.TextChoices):
+        NONE = "none", _("No serious circumstances indicated")
+        SERIOUS = "serious", _("Serious circumstances indicated")
+        ESPECIALLY_SERIOUS = "especially_serious", _("Especially serious circumstances indicated")
+
+    subject_type = models.CharField(max_length=20)  # complaint | incident
+    subject_id = models.BigIntegerField()
+    level = models.CharField(max_length=20, choices=Level.choices)
+    percent = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict)  # reports.seriousness.Result.as_dict()
+    # What a moderator established beyond the notice itself (items counted in a leaked
+    # list, use for a crime, grave consequences); kept across recomputations.
+    staff_facts = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subject_type", "subject_id"], name="assessment_one_per_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}:{self.subject_id} {self.level}"
+
+
+class Referral(models.Model):
+    """A case, incident or alert handed to an authority, with its package and its log."""
+
+    class Authority(models.TextChoices):
+        CAC = "cac", _("Cyberspace Administration")
+        PUBLIC_SECURITY = "public_security", _("Public security")
+        PROCURATORATE = "procuratorate", _("Procuratorate")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        SENT = "sent", _("Sent")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged by the authority")
+        CLOSED = "closed", _("Closed")
+        DECLINED = "declined", _("Declined (not referred)")
+
+    OPEN_STATUSES = (Status.PROPOSED, Status.SENT, Status.ACKNOWLEDGED)
+
+    authority = models.CharField(max_length=20, choices=Authority.choices)
+    subject_type = models.CharField(max_length=20)  # complaint | incident | alert
+    subject_id = models.BigIntegerField()
+    # The case, when the subject is one: lets the case page and the package find it.
+    complaint = models.ForeignKey(
+        Complaint, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.PROPOSED)
+    reason = models.TextField()
+    automatic = models.BooleanField(default=False)
+    proposed_by = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    authority_reference = models.CharField(max_length=100, blank=True)
+    package = models.JSONField(default=dict, blank=True)
+    package_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Idempotent proposals: one open referral per subject and authority.
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "authority"],
+                condition=models.Q(status__in=["proposed", "sent", "acknowledged"]),
+                name="referral_one_open_per_subject_authority",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="referral_status_created")]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk} {self.subject_type}:{self.subject_id} to {self.authority} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class ReferralStep(models.Model):
+    """One step in a referral's life, as the staff page shows it."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField(max_length=14, choices=Referral.Status.choices)
+    actor = models.CharField(max_length=64)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"referral {self.referral_id}: {self.status} by {self.actor}"

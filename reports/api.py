@@ -1,0 +1,296 @@
+"""API adapters of the reports app: parse, call the service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.services import actor_for
+from complaints.models import Complaint
+from complaints.selectors import complaint_by_reference
+from reports import referrals, transparency
+from reports.assessments import assessment_context, assessment_set_staff_facts
+from reports.dsa import BATCH_LIMIT
+from reports.models import Referral
+from reports.seriousness import TIER_OF_KIND
+from reports.statements import statements_batch
+from takedown import roles
+from takedown.access import HasRole
+from takedown.exceptions import InvalidInput, NotFound
+from takedown.ratelimit import public_throttle
+
+CASE_ROLES = (roles.MODERATOR, roles.SENIOR_MODERATOR, roles.ADMIN)
+
+
+class DsaRenderer(JSONRenderer):
+    """Selected by ``?format=dsa``: the body is the Transparency Database's format."""
+
+    format = "dsa"
+
+
+class CsvRenderer(JSONRenderer):
+    """Selected by ``?format=csv``; the view returns the CSV text itself."""
+
+    media_type = "text/csv"
+    format = "csv"
+
+
+def _case(reference: str) -> Complaint:
+    complaint = complaint_by_reference(reference)
+    if complaint is None:
+        raise NotFound("No case with this reference.")
+    return complaint
+
+
+# --- Referrals -------------------------------------------------------------------------
+
+
+class ReferralCreateIn(serializers.Serializer):
+    authority = serializers.ChoiceField(choices=Referral.Authority.choices)
+    reason = serializers.CharField(max_length=5000)
+    send = serializers.BooleanField(default=False, help_text="Send at once, with the package.")
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ReferralStatusIn(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[s for s in Referral.Status.choices if s[0] != Referral.Status.PROPOSED]
+    )
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    authority_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ReferralStepOut(serializers.Serializer):
+    status = serializers.CharField()
+    actor = serializers.CharField()
+    note = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class ReferralOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    authority = serializers.CharField()
+    subject_type = serializers.CharField()
+    subject_id = serializers.IntegerField()
+    case_reference = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    reason = serializers.CharField()
+    automatic = serializers.BooleanField()
+    proposed_by = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    authority_reference = serializers.CharField()
+    package_sha256 = serializers.CharField()
+    steps = ReferralStepOut(many=True)
+
+    def get_case_reference(self, obj: Referral) -> str | None:
+        return obj.complaint.reference if obj.complaint_id else None
+
+
+class ReferralDetailOut(ReferralOut):
+    package = serializers.JSONField()
+
+
+def _with_steps(referral_id: int) -> Referral:
+    referral = (
+        Referral.objects.select_related("complaint").prefetch_related("steps").filter(pk=referral_id).first()
+    )
+    if referral is None:
+        raise NotFound("No such referral.")
+    return referral
+
+
+class CaseReferralsApi(APIView):
+    """List a case's referrals, or propose (and optionally send) one."""
+
+    permission_classes = [HasRole.of(*CASE_ROLES)]
+
+    @extend_schema(responses=ReferralOut(many=True))
+    def get(self, request: Request, reference: str) -> Response:
+        complaint = _case(reference)
+        rows = Referral.objects.filter(complaint=complaint).select_related("complaint").prefetch_related("steps")
+        return Response(ReferralOut(rows, many=True).data)
+
+    @extend_schema(request=ReferralCreateIn, responses={201: ReferralOut, 200: ReferralOut})
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = _case(reference)
+        data = ReferralCreateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        actor = actor_for(request.user)
+        before = Referral.objects.filter(
+            complaint=complaint, authority=data.validated_data["authority"], status__in=Referral.OPEN_STATUSES
+        ).values_list("pk", flat=True).first()
+        referral = referrals.propose_referral(
+            subject=complaint,
+            authority=data.validated_data["authority"],
+            reason=data.validated_data["reason"],
+            actor=actor,
+        )
+        if data.validated_data["send"] and referral.status == Referral.Status.PROPOSED:
+            referral = referrals.referral_send(referral=referral, actor=actor, note=data.validated_data["note"])
+        code = status.HTTP_200_OK if before == referral.pk else status.HTTP_201_CREATED
+        return Response(ReferralOut(_with_steps(referral.pk)).data, status=code)
+
+
+class ReferralApi(APIView):
+    permission_classes = [HasRole.of(*CASE_ROLES)]
+
+    @extend_schema(responses=ReferralDetailOut)
+    def get(self, request: Request, referral_id: int) -> Response:
+        return Response(ReferralDetailOut(_with_steps(referral_id)).data)
+
+
+class ReferralStatusApi(APIView):
+    """Record the next step: sent, acknowledged (with the authority's file number), closed, declined."""
+
+    permission_classes = [HasRole.of(*CASE_ROLES)]
+
+    @extend_schema(request=ReferralStatusIn, responses=ReferralOut)
+    def post(self, request: Request, referral_id: int) -> Response:
+        referral = _with_steps(referral_id)
+        data = ReferralStatusIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        actor = actor_for(request.user)
+        target = data.validated_data["status"]
+        note = data.validated_data["note"]
+        if target == Referral.Status.ACKNOWLEDGED:
+            referrals.referral_acknowledge(
+                referral=referral, actor=actor, note=note, authority_reference=data.validated_data["authority_reference"]
+            )
+        else:
+            referrals.STATUS_ACTIONS[target](referral=referral, actor=actor, note=note)
+        return Response(ReferralOut(_with_steps(referral_id)).data)
+
+
+# --- Assessment ------------------------------------------------------------------------
+
+
+class AssessmentFactsIn(serializers.Serializer):
+    counts = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=1_000_000_000), required=False, default=dict
+    )
+    used_for_crime = serializers.BooleanField(default=False)
+    grave_consequence = serializers.BooleanField(default=False)
+    obtained_in_duty = serializers.BooleanField(default=False)
+    shares = serializers.IntegerField(min_value=0, max_value=1_000_000_000, default=0)
+    views = serializers.IntegerField(min_value=0, max_value=1_000_000_000, default=0)
+
+    def validate_counts(self, value: dict[str, int]) -> dict[str, int]:
+        unknown = sorted(set(value) - set(TIER_OF_KIND))
+        if unknown:
+            raise serializers.ValidationError(f"Unknown kinds: {', '.join(unknown)}")
+        return value
+
+
+class CaseAssessmentApi(APIView):
+    """The case's serious-circumstances assessment (a flag, not a legal finding)."""
+
+    permission_classes = [HasRole.of(*CASE_ROLES)]
+
+    def get(self, request: Request, reference: str) -> Response:
+        complaint = _case(reference)
+        return Response(_assessment_out(complaint, request))
+
+    @extend_schema(request=AssessmentFactsIn)
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = _case(reference)
+        data = AssessmentFactsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        assessment_set_staff_facts(subject=complaint, facts=data.validated_data, actor=actor_for(request.user))
+        complaint.refresh_from_db()
+        return Response(_assessment_out(complaint, request))
+
+
+def _assessment_out(complaint: Complaint, request: Request) -> dict[str, Any]:
+    language = request.query_params.get("lang") or getattr(request, "LANGUAGE_CODE", "en")
+    context = assessment_context(complaint, language)["assessment"]
+    if context is None:
+        raise NotFound("This case has not been assessed yet.")
+    return {
+        "reference": complaint.reference,
+        "priority": complaint.priority,
+        "level": context["level"],
+        "percent": context["percent"],
+        "flags": context["flags"],
+        "proposed_referrals": context["proposed_referrals"],
+        "explanation": [line["text"] for line in context["lines"]],
+        "articles": [line["article"] for line in context["lines"]],
+        "staff_facts": context["staff_facts"],
+        "computed_at": context["computed_at"],
+        "note": "An automatic flag for prioritisation and referral, not a legal finding.",
+    }
+
+
+# --- Transparency ----------------------------------------------------------------------
+
+
+class TransparencyApi(APIView):
+    """Public figures for a period; JSON, or CSV with ``?format=csv`` or ``.csv``."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [public_throttle("public_track")]
+    renderer_classes = [JSONRenderer, CsvRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: 90 days before 'to')"),
+            OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default: today)"),
+        ]
+    )
+    def get(self, request: Request, csv: bool = False) -> Response | HttpResponse:
+        period = transparency.parse_period(request.query_params.get("from"), request.query_params.get("to"))
+        report = transparency.figures(period)
+        if csv or request.accepted_renderer.format == "csv":
+            response = HttpResponse(transparency.as_csv(report), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="transparency-{period.start.isoformat()}-{period.end.isoformat()}.csv"'
+            )
+            return response
+        return Response(report)
+
+
+# --- Statements of reasons -------------------------------------------------------------
+
+
+class StatementsOfReasonsApi(APIView):
+    """Statements of reasons in batches of at most 100, ready for the DSA database's
+    multiple endpoint (``{"statements": [...]}``). Follow ``next`` for the next batch."""
+
+    permission_classes = [HasRole.of(roles.SENIOR_MODERATOR, roles.ADMIN, roles.MODERATOR, roles.PLATFORM)]
+    renderer_classes = [JSONRenderer, DsaRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=["dsa"]),
+            OpenApiParameter("after", int, description="Cursor: the `next_after` of the previous batch"),
+            OpenApiParameter("limit", int, description=f"At most {BATCH_LIMIT}"),
+        ]
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            after = int(request.query_params.get("after", 0) or 0)
+            limit = int(request.query_params.get("limit", BATCH_LIMIT) or BATCH_LIMIT)
+        except ValueError as exc:
+            raise InvalidInput("after and limit must be whole numbers.", fields={"after": ["Whole number."]}) from exc
+        if limit < 1 or limit > BATCH_LIMIT:
+            raise InvalidInput(f"limit must be between 1 and {BATCH_LIMIT}.", fields={"limit": [f"1..{BATCH_LIMIT}"]})
+        batch = statements_batch(after=max(after, 0), limit=limit)
+        next_url = None
+        if batch.next_after is not None:
+            next_url = request.build_absolute_uri(
+                f"{request.path}?format=dsa&after={batch.next_after}&limit={limit}"
+            )
+        return Response(
+            {"statements": batch.statements, "next_after": batch.next_after, "next": next_url, "skipped": batch.skipped}
+        )

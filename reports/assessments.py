@@ -1,0 +1,254 @@
+"""Computing, storing and acting on serious-circumstances assessments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import SYSTEM, audit_record
+from complaints.models import Complaint
+from reports import seriousness
+from reports.models import Assessment
+
+# Facts a moderator may establish beyond the notice (see ``assessment_set_staff_facts``).
+STAFF_FACT_FLAGS = ("used_for_crime", "grave_consequence", "obtained_in_duty")
+STAFF_FACT_NUMBERS = ("shares", "views")
+
+
+class Events:
+    CHANGED = "assessment.changed"
+    STAFF_FACTS = "assessment.staff_facts_set"
+    PRIORITY_RAISED = "complaint.priority_raised"
+
+
+def _facts(
+    *, kinds_by_location: dict[str, set[str]], harms: set[str], minor: bool, staff: dict[str, Any]
+) -> seriousness.Facts:
+    """Facts from the locations and the moderator's findings.
+
+    Each location (URL) that discloses a kind is one item of it; the same URL reported
+    twice is the same information and counts once (Art. 11). A moderator's count for a
+    kind (a leaked list of 3,000 rows) replaces the count from locations.
+    """
+    counts: dict[str, int] = {}
+    for kinds in kinds_by_location.values():
+        for kind in kinds:
+            if kind in seriousness.TIER_OF_KIND:
+                counts[kind] = counts.get(kind, 0) + 1
+    for kind, number in (staff.get("counts") or {}).items():
+        if kind in seriousness.TIER_OF_KIND:
+            counts[kind] = int(number)
+    return seriousness.Facts(
+        counts=counts,
+        harms=frozenset(harms),
+        victim_is_minor=minor,
+        used_for_crime=bool(staff.get("used_for_crime")),
+        grave_consequence=bool(staff.get("grave_consequence")),
+        obtained_in_duty=bool(staff.get("obtained_in_duty")),
+        locations=len(kinds_by_location),
+        shares=int(staff.get("shares") or 0),
+        views=int(staff.get("views") or 0),
+    )
+
+
+def complaint_facts(complaint: Complaint, staff: dict[str, Any]) -> seriousness.Facts:
+    kinds = set(complaint.disclosed_info)
+    locations = {item.url.strip(): kinds for item in complaint.items.all()}
+    return _facts(kinds_by_location=locations, harms=set(complaint.harms), minor=complaint.victim_is_minor, staff=staff)
+
+
+def incident_facts(incident, staff: dict[str, Any]) -> seriousness.Facts:
+    locations: dict[str, set[str]] = {}
+    harms: set[str] = set()
+    minor = False
+    for complaint in incident.complaints.prefetch_related("items"):
+        harms.update(complaint.harms)
+        minor = minor or complaint.victim_is_minor
+        for item in complaint.items.all():
+            locations.setdefault(item.url.strip(), set()).update(complaint.disclosed_info)
+    return _facts(kinds_by_location=locations, harms=harms, minor=minor, staff=staff)
+
+
+def _store(
+    subject_type: str, subject_id: int, result: seriousness.Result, *, actor: str, new: bool = False
+) -> tuple[Assessment, bool]:
+    """Upsert the assessment; True when the level changed. Call inside a transaction.
+
+    A first assessment at level ``none`` is the starting state and writes no event; any
+    other first level, and every later change of level, does.
+    """
+    now = timezone.now()
+    row = None
+    if not new:
+        row = Assessment.objects.select_for_update().filter(subject_type=subject_type, subject_id=subject_id).first()
+    changed = row.level != result.level if row is not None else result.level != seriousness.NONE
+    if row is None:
+        row = Assessment(subject_type=subject_type, subject_id=subject_id, staff_facts={})
+    row.level = result.level
+    row.percent = min(result.percent, 2_000_000_000)
+    row.result = result.as_dict()
+    row.computed_at = now
+    row.save(force_insert=new)
+    if changed:
+        audit_record(
+            actor=actor,
+            code=Events.CHANGED,
+            target=(subject_type, subject_id),
+            details={"level": result.level, "percent": result.percent, "flags": list(result.flags)},
+        )
+    return row, changed
+
+
+def _staff_facts(subject_type: str, subject_id: int) -> dict[str, Any]:
+    row = Assessment.objects.filter(subject_type=subject_type, subject_id=subject_id).only("staff_facts").first()
+    return dict(row.staff_facts) if row else {}
+
+
+def assess_complaint(complaint: Complaint, *, actor: str = SYSTEM, new: bool = False) -> Assessment:
+    """(Re)assess a case and act on the result: raise priority, propose referrals.
+
+    Runs inside the caller's transaction when there is one (the intake hooks), so the
+    assessment and the notice are stored together. ``new``: the notice was stored in
+    this transaction, so there is no earlier assessment or moderator finding to read.
+    """
+    from reports.referrals import propose_referral
+
+    with transaction.atomic():
+        staff = {} if new else _staff_facts("complaint", complaint.pk)
+        result = seriousness.assess(complaint_facts(complaint, staff))
+        row, changed = _store("complaint", complaint.pk, result, actor=actor, new=new)
+        if result.raise_priority and complaint.priority != "P0":
+            raise_priority(complaint, reason=f"serious_circumstances:{result.level}", actor=actor)
+        for authority in result.referrals:
+            propose_referral(
+                subject=complaint,
+                authority=authority,
+                reason=_referral_reason(result, authority),
+                actor=actor,
+                automatic=True,
+            )
+    return row
+
+
+def assess_incident(incident, *, actor: str = SYSTEM) -> Assessment:
+    """(Re)assess an incident over all its cases; call when its membership changes."""
+    from reports.referrals import propose_referral
+
+    with transaction.atomic():
+        result = seriousness.assess(incident_facts(incident, _staff_facts("incident", incident.pk)))
+        row, changed = _store("incident", incident.pk, result, actor=actor)
+        for authority in result.referrals:
+            propose_referral(
+                subject=incident, authority=authority, reason=_referral_reason(result, authority), actor=actor, automatic=True
+            )
+    return row
+
+
+def assessment_set_staff_facts(*, subject, facts: dict[str, Any], actor: str) -> Assessment:
+    """Record what a moderator established (counts by kind, use for a crime, spread), then reassess."""
+    subject_type = subject._meta.model_name
+    clean: dict[str, Any] = {}
+    counts = facts.get("counts") or {}
+    clean["counts"] = {k: int(v) for k, v in counts.items() if k in seriousness.TIER_OF_KIND and int(v) >= 0}
+    for name in STAFF_FACT_FLAGS:
+        clean[name] = bool(facts.get(name))
+    for name in STAFF_FACT_NUMBERS:
+        clean[name] = max(int(facts.get(name) or 0), 0)
+    with transaction.atomic():
+        row, _created = Assessment.objects.select_for_update().get_or_create(
+            subject_type=subject_type,
+            subject_id=subject.pk,
+            defaults={"level": Assessment.Level.NONE, "computed_at": timezone.now(), "staff_facts": {}},
+        )
+        row.staff_facts = clean
+        row.save(update_fields=["staff_facts"])
+        audit_record(actor=actor, code=Events.STAFF_FACTS, target=(subject_type, subject.pk), details=clean)
+        if subject_type == "complaint":
+            return assess_complaint(subject, actor=actor)
+        return assess_incident(subject, actor=actor)
+
+
+def raise_priority(complaint: Complaint, *, reason: str, actor: str) -> None:
+    """Make a case P0 and pull its response deadline forward if that shortens it.
+
+    Only ever raises: a deadline already promised is never pushed back.
+    """
+    from deadlines import timers
+    from deadlines.arithmetic import response_due_at
+
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().select_related("policy").get(pk=complaint.pk)
+        if locked.priority == "P0":
+            return
+        previous = locked.priority
+        locked.priority = "P0"
+        locked.priority_reasons = [*locked.priority_reasons, reason]
+        fields = ["priority", "priority_reasons", "updated_at"]
+        moved = False
+        if locked.valid_at and locked.response_due_at and locked.is_open:
+            due = response_due_at(locked.valid_at, "P0", locked.policy.hours_by_priority)
+            if due < locked.response_due_at:
+                locked.response_due_at = due
+                fields.append("response_due_at")
+                moved = True
+        locked.save(update_fields=fields)
+        if moved:
+            timers.cancel(timers.RESPONSE_REMINDER, locked)
+            timers.cancel(timers.RESPONSE_BREACH, locked)
+            timers.start_response_clock(locked)
+        audit_record(
+            actor=actor,
+            code=Events.PRIORITY_RAISED,
+            target=locked,
+            details={
+                "from": previous,
+                "to": "P0",
+                "reason": reason,
+                "response_due_at": locked.response_due_at.isoformat() if locked.response_due_at else None,
+            },
+        )
+        complaint.priority = locked.priority
+        complaint.priority_reasons = locked.priority_reasons
+        complaint.response_due_at = locked.response_due_at
+
+
+def _referral_reason(result: seriousness.Result, authority: str) -> str:
+    level = {"none": "qualitative factors", "serious": "serious circumstances", "especially_serious": "especially serious circumstances"}[
+        result.level
+    ]
+    why = {
+        seriousness.PUBLIC_SECURITY: "possible crime of infringing citizens' personal information or threat to safety",
+        seriousness.CAC: "wide spread online",
+        seriousness.PROCURATORATE: "minor victim or mass scale: public-interest protection",
+    }[authority]
+    return f"Automatic proposal from the assessment ({level}, {result.percent} % of the quantity standard): {why}."
+
+
+def assessment_for(subject_type: str, subject_id: int) -> Assessment | None:
+    return Assessment.objects.filter(subject_type=subject_type, subject_id=subject_id).first()
+
+
+def assessment_context(complaint: Complaint, language: str = "en") -> dict[str, Any]:
+    """Context for ``templates/reports/_assessment.html`` on a case page."""
+    row = assessment_for("complaint", complaint.pk)
+    if row is None:
+        return {"assessment": None}
+    chinese = language.lower().startswith("zh")
+    lines = [
+        {"text": line["zh"] if chinese else line["en"], "article": line.get("article", "")}
+        for line in row.result.get("lines", [])
+    ]
+    return {
+        "assessment": {
+            "level": row.level,
+            "level_label": row.get_level_display(),
+            "percent": row.percent,
+            "lines": lines,
+            "flags": row.result.get("flags", []),
+            "proposed_referrals": row.result.get("referrals", []),
+            "computed_at": row.computed_at,
+            "staff_facts": row.staff_facts,
+        }
+    }

@@ -1,0 +1,395 @@
+"""Referrals to the Cyberspace Administration, public security and procuratorates.
+
+Every state change is one function here that owns its transaction, its log step and
+its audit event. ``propose_referral`` is the entry point other apps call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from complaints.models import Complaint
+from reports.models import Referral, ReferralStep
+from takedown.exceptions import Conflict, InvalidInput
+
+PACKAGE_FORMAT = "takedown-referral/1"
+
+
+class Events:
+    PROPOSED = "referral.proposed"
+    SENT = "referral.sent"
+    ACKNOWLEDGED = "referral.acknowledged"
+    CLOSED = "referral.closed"
+    DECLINED = "referral.declined"
+
+
+# Which status may follow which, and the event each transition writes.
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    Referral.Status.SENT: ((Referral.Status.PROPOSED,), Events.SENT),
+    Referral.Status.ACKNOWLEDGED: ((Referral.Status.SENT,), Events.ACKNOWLEDGED),
+    Referral.Status.CLOSED: ((Referral.Status.SENT, Referral.Status.ACKNOWLEDGED), Events.CLOSED),
+    Referral.Status.DECLINED: ((Referral.Status.PROPOSED,), Events.DECLINED),
+}
+
+
+def _subject_key(subject: models.Model | tuple[str, int]) -> tuple[str, int, Complaint | None]:
+    if isinstance(subject, Complaint):
+        return "complaint", int(subject.pk), subject
+    if isinstance(subject, models.Model):
+        return subject._meta.model_name, int(subject.pk), None
+    return str(subject[0]), int(subject[1]), None
+
+
+def _open(subject_type: str, subject_id: int, authority: str) -> Referral | None:
+    return (
+        Referral.objects.select_for_update()
+        .filter(subject_type=subject_type, subject_id=subject_id, authority=authority, status__in=Referral.OPEN_STATUSES)
+        .first()
+    )
+
+
+def propose_referral(
+    *,
+    subject: models.Model | tuple[str, int],
+    authority: str,
+    reason: str,
+    actor: str,
+    automatic: bool = False,
+) -> Referral:
+    """Propose referring ``subject`` (a complaint, incident or alert) to ``authority``.
+
+    Idempotent while a referral of the same subject to the same authority is open: the
+    open one is returned unchanged. Call inside the transaction of the change that gave
+    the reason, or on its own.
+    """
+    if authority not in Referral.Authority.values:
+        raise InvalidInput(f"Unknown authority {authority!r}.", fields={"authority": ["Unknown authority."]})
+    if not reason.strip():
+        raise InvalidInput("Say why the case is referred.", fields={"reason": ["Required."]})
+    subject_type, subject_id, complaint = _subject_key(subject)
+    with transaction.atomic():
+        existing = _open(subject_type, subject_id, authority)
+        if existing is not None:
+            return existing
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                referral = Referral.objects.create(
+                    authority=authority,
+                    subject_type=subject_type,
+                    subject_id=subject_id,
+                    complaint=complaint,
+                    reason=reason.strip(),
+                    automatic=automatic,
+                    proposed_by=actor,
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            # Another transaction proposed the same referral a moment ago.
+            existing = _open(subject_type, subject_id, authority)
+            if existing is None:
+                raise
+            return existing
+        ReferralStep.objects.create(referral=referral, status=referral.status, actor=actor, note=referral.reason, at=now)
+        audit_record(
+            actor=actor,
+            code=Events.PROPOSED,
+            target=referral,
+            details={
+                "authority": authority,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "automatic": automatic,
+                "reason": referral.reason,
+            },
+        )
+        if complaint is not None:
+            audit_record(
+                actor=actor,
+                code=Events.PROPOSED,
+                target=complaint,
+                details={"referral_id": referral.pk, "authority": authority, "automatic": automatic},
+            )
+    return referral
+
+
+def _transition(referral: Referral, to: str, *, actor: str, note: str, changes: dict[str, Any] | None = None) -> Referral:
+    allowed_from, code = TRANSITIONS[to]
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.status not in allowed_from:
+            raise Conflict(
+                f"A referral that is {locked.get_status_display().lower()} cannot become {to}.",
+                code="referral_state",
+            )
+        now = timezone.now()
+        locked.status = to
+        locked.updated_at = now
+        for name, value in (changes or {}).items():
+            setattr(locked, name, value)
+        if to == Referral.Status.SENT:
+            locked.sent_at = now
+            locked.package = build_package(locked, now=now)
+            locked.package_sha256 = package_digest(locked.package)
+        elif to == Referral.Status.ACKNOWLEDGED:
+            locked.acknowledged_at = now
+        else:
+            locked.closed_at = now
+        locked.save()
+        ReferralStep.objects.create(referral=locked, status=to, actor=actor, note=note.strip(), at=now)
+        details: dict[str, Any] = {"authority": locked.authority, "status": to, "note": note.strip()}
+        if to == Referral.Status.SENT:
+            details["package_sha256"] = locked.package_sha256
+        if locked.authority_reference:
+            details["authority_reference"] = locked.authority_reference
+        audit_record(actor=actor, code=code, target=locked, details=details)
+        if locked.complaint_id:
+            audit_record(
+                actor=actor,
+                code=code,
+                target=("complaint", locked.complaint_id),
+                details={"referral_id": locked.pk, "authority": locked.authority},
+            )
+    return locked
+
+
+def referral_send(*, referral: Referral, actor: str, note: str = "") -> Referral:
+    """Build the package and record the referral as sent to the authority."""
+    return _transition(referral, Referral.Status.SENT, actor=actor, note=note)
+
+
+def referral_acknowledge(*, referral: Referral, actor: str, authority_reference: str = "", note: str = "") -> Referral:
+    """The authority confirmed receipt, usually with its own file number."""
+    return _transition(
+        referral,
+        Referral.Status.ACKNOWLEDGED,
+        actor=actor,
+        note=note,
+        changes={"authority_reference": authority_reference.strip()[:100]},
+    )
+
+
+def referral_close(*, referral: Referral, actor: str, note: str) -> Referral:
+    if not note.strip():
+        raise InvalidInput("Say how the referral ended.", fields={"note": ["Required."]})
+    return _transition(referral, Referral.Status.CLOSED, actor=actor, note=note)
+
+
+def referral_decline(*, referral: Referral, actor: str, note: str) -> Referral:
+    """A moderator decides a proposed referral is not warranted; the reason is kept."""
+    if not note.strip():
+        raise InvalidInput("Say why the case is not referred.", fields={"note": ["Required."]})
+    return _transition(referral, Referral.Status.DECLINED, actor=actor, note=note)
+
+
+STATUS_ACTIONS = {
+    Referral.Status.SENT: referral_send,
+    Referral.Status.ACKNOWLEDGED: referral_acknowledge,
+    Referral.Status.CLOSED: referral_close,
+    Referral.Status.DECLINED: referral_decline,
+}
+
+
+# --- the package ---------------------------------------------------------------------
+
+
+def package_digest(package: dict[str, Any]) -> str:
+    encoded = json.dumps(package, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _case_section(complaint: Complaint) -> dict[str, Any]:
+    from reports.assessments import assessment_for
+
+    assessment = assessment_for("complaint", complaint.pk)
+    return {
+        "reference": complaint.reference,
+        "received_at": _iso(complaint.received_at),
+        "status": complaint.status,
+        "priority": complaint.priority,
+        "priority_reasons": list(complaint.priority_reasons),
+        "source": complaint.source,
+        "relationship": complaint.relationship,
+        "disclosed_info": list(complaint.disclosed_info),
+        "harms": list(complaint.harms),
+        "victim_is_minor": complaint.victim_is_minor,
+        "threat_to_life": complaint.threat_to_life,
+        # The authority needs to reach the victim; this package goes to it alone and
+        # its contents never enter the audit log (only its digest does).
+        "complainant": {
+            "name": complaint.complainant_name,
+            "email": complaint.complainant_email,
+            "phone": complaint.complainant_phone,
+            "victim_name": complaint.victim_name,
+        },
+        "explanation": complaint.explanation,
+        "evidence_excerpt": complaint.evidence_excerpt,
+        "items": [{"position": i.position, "url": i.url, "note": i.note} for i in complaint.items.all()],
+        "evidence": [
+            {
+                "name": e.original_name,
+                "content_type": e.content_type,
+                "size": e.size,
+                "sha256": e.sha256,
+                "received_at": _iso(e.received_at),
+            }
+            for e in complaint.evidence.all()
+        ],
+        "statements_of_reasons": [_decision_section(d) for d in _decisions(complaint)],
+        "assessment": (assessment.result if assessment else None),
+    }
+
+
+def _decisions(complaint: Complaint) -> list:
+    try:
+        from moderation.models import Decision
+    except ImportError:  # the moderation app is not installed
+        return []
+    return list(Decision.objects.filter(complaint=complaint).order_by("decided_at", "pk"))
+
+
+def _decision_section(decision) -> dict[str, Any]:
+    return {
+        "decision_id": decision.pk,
+        "measure": decision.measure,
+        "state": decision.state,
+        "decided_at": _iso(decision.decided_at),
+        "territorial_scope": list(decision.territorial_scope),
+        "end_date": decision.end_date.isoformat() if decision.end_date else None,
+        "facts": decision.facts,
+        "ground_type": decision.ground_type,
+        "legal_ground": decision.legal_ground,
+        "explanation": decision.explanation,
+        "automated_detection": decision.automated_detection,
+        "automated_decision": decision.automated_decision,
+        "redress": decision.redress,
+    }
+
+
+def _audit_section(targets: list[tuple[str, str]]) -> dict[str, Any]:
+    """The audit events about the subject, each with its RFC 9162 leaf hash.
+
+    With a leaf hash and the event's index an authority can ask the platform for an
+    inclusion proof against a signed checkpoint (``/api/v1/audit/proof/inclusion``) and
+    check it offline with the platform's public key.
+    """
+    from audit.canonical import canonical_event, event_leaf_hash
+
+    query = models.Q()
+    for target_type, target_id in targets:
+        query |= models.Q(target_type=target_type, target_id=target_id)
+    events = []
+    for event in AuditEvent.objects.filter(query).order_by("id")[:5000]:
+        record = {
+            "id": event.pk,
+            "created_at": event.created_at,
+            "actor": event.actor,
+            "code": event.code,
+            "target_type": event.target_type,
+            "target_id": event.target_id,
+            "details": event.details,
+        }
+        try:
+            leaf = event_leaf_hash(record).hex()
+            canonical = canonical_event(record)
+        except ValueError:
+            leaf, canonical = None, {**record, "created_at": _iso(event.created_at)}
+        events.append({"event": canonical, "leaf_hash": leaf})
+    return {
+        "events": events,
+        "checkpoint": _latest_checkpoint(),
+        "how_to_verify": (
+            "Each leaf_hash is SHA-256(0x00 || canonical event bytes) (RFC 9162). Ask the "
+            "platform for an inclusion proof of the event's index in a signed checkpoint "
+            "(GET /api/v1/audit/proof/inclusion?index=&tree_size=) and verify the checkpoint's "
+            "Ed25519 signature with the platform's published key."
+        ),
+    }
+
+
+def _latest_checkpoint() -> str | None:
+    """The latest signed checkpoint's text, when the audit app keeps one."""
+    try:
+        from audit import models as audit_models
+    except ImportError:
+        return None
+    model = getattr(audit_models, "Checkpoint", None) or getattr(audit_models, "SignedCheckpoint", None)
+    if model is None:
+        return None
+    row = model.objects.order_by("-pk").first()
+    if row is None:
+        return None
+    for name in ("note", "text", "signed_note", "body"):
+        if hasattr(row, name):
+            return str(getattr(row, name))
+    return None
+
+
+def build_package(referral: Referral, *, now: datetime | None = None) -> dict[str, Any]:
+    """What the authority receives: summary, evidence list with hashes, statements of
+    reasons, the assessment and the audit trail with its proof material."""
+    now = now or timezone.now()
+    cases: list[Complaint] = []
+    subject: dict[str, Any] = {"type": referral.subject_type, "id": referral.subject_id}
+    targets: list[tuple[str, str]] = [("referral", str(referral.pk)), (referral.subject_type, str(referral.subject_id))]
+    if referral.subject_type == "complaint":
+        cases = list(Complaint.objects.filter(pk=referral.subject_id))
+    elif referral.subject_type == "incident":
+        from moderation.models import Incident
+
+        incident = Incident.objects.filter(pk=referral.subject_id).first()
+        if incident is not None:
+            subject.update(title=incident.title, kind=incident.kind, state=incident.state)
+            cases = list(incident.complaints.order_by("pk"))
+    elif referral.subject_type == "alert":
+        from prevention.models import Alert
+
+        alert = Alert.objects.filter(pk=referral.subject_id).first()
+        if alert is not None:
+            subject.update(
+                target=alert.target,
+                severity=alert.severity,
+                raised_at=_iso(alert.raised_at),
+                count=alert.count,
+                expected=alert.expected,
+                score=alert.score,
+                explanation=alert.explanation,
+                series=alert.series,
+            )
+    targets += [("complaint", str(c.pk)) for c in cases]
+    return {
+        "format": PACKAGE_FORMAT,
+        "generated_at": now.isoformat(),
+        "referral": {
+            "id": referral.pk,
+            "authority": referral.authority,
+            "authority_label": str(referral.get_authority_display()),
+            "reason": referral.reason,
+            "proposed_at": _iso(referral.created_at),
+            "automatic": referral.automatic,
+        },
+        "subject": subject,
+        "summary": {
+            "cases": len(cases),
+            "items": sum(c.items.count() for c in cases),
+            "evidence_files": sum(c.evidence.count() for c in cases),
+            "threat_to_life": any(c.threat_to_life for c in cases),
+            "victim_is_minor": any(c.victim_is_minor for c in cases),
+        },
+        "cases": [_case_section(c) for c in cases],
+        "audit": _audit_section(targets),
+        "note": "The assessment in this package is an automatic flag, not a legal finding.",
+    }

@@ -1,0 +1,180 @@
+"""The public transparency report: aggregate figures only, never a person's data.
+
+Computed in a constant number of queries whatever the volume: grouped counts in the
+database, plus the deadline engine's performance figures (one definition of time to
+act and of "within deadline" for the whole product).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count
+from django.utils import timezone
+
+from complaints.models import Complaint
+from complaints.vocabulary import DISCLOSED_KIND_KEYS
+from takedown.exceptions import InvalidInput
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  # inclusive
+    end: date  # inclusive
+
+    @property
+    def since(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min), timezone.get_default_timezone())
+
+    @property
+    def until(self) -> datetime:
+        return timezone.make_aware(
+            datetime.combine(self.end + timedelta(days=1), time.min), timezone.get_default_timezone()
+        )
+
+
+def parse_period(raw_from: str | None, raw_to: str | None, *, today: date | None = None) -> Period:
+    """The period of ``?from=YYYY-MM-DD&to=YYYY-MM-DD``; both optional, both inclusive."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+
+    def parse(name: str, raw: str | None) -> date | None:
+        if raw in (None, ""):
+            return None
+        try:
+            return date.fromisoformat(str(raw).strip())
+        except ValueError:
+            errors[name] = ["Use a date as YYYY-MM-DD."]
+            return None
+
+    end = parse("to", raw_to)
+    start = parse("from", raw_from)
+    if errors:
+        raise InvalidInput("The period is not valid.", fields=errors)
+    end = end or today
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise InvalidInput("The period ends before it starts.", fields={"from": ["Must not be after 'to'."]})
+    if (end - start).days >= MAX_DAYS:
+        raise InvalidInput("The period is too long.", fields={"from": [f"At most {MAX_DAYS} days."]})
+    return Period(start, end)
+
+
+def _model(app_label: str, name: str):
+    """A model of another app, or None while that app does not provide it."""
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
+
+
+def _grouped(model, date_field: str, period: Period, *fields: str) -> list[dict[str, Any]]:
+    if model is None:
+        return []
+    window = {f"{date_field}__gte": period.since, f"{date_field}__lt": period.until}
+    return list(model.objects.filter(**window).values(*fields).annotate(n=Count("pk")).order_by(*fields))
+
+
+def _by(rows: list[dict[str, Any]], field: str) -> dict[str, int]:
+    totals: Counter[str] = Counter()
+    for row in rows:
+        totals[str(row[field])] += row["n"]
+    return dict(sorted(totals.items()))
+
+
+def figures(period: Period) -> dict[str, Any]:
+    """The report for a period. Every number counts events that happened in the period."""
+    from deadlines.selectors import performance
+
+    # 1. Notices received, by source, channel and priority.
+    notices = _grouped(Complaint, "received_at", period, "source", "channel", "priority")
+    # 2. Notices by kind of information disclosed (a notice may name several kinds).
+    kinds: Counter[str] = Counter()
+    for disclosed in Complaint.objects.filter(received_at__gte=period.since, received_at__lt=period.until).values_list(
+        "disclosed_info", flat=True
+    ).iterator(chunk_size=5000):
+        kinds.update(k for k in disclosed if k in DISCLOSED_KIND_KEYS)
+    # 3. Decisions by measure and by how they stand.
+    decisions = _grouped(_model("moderation", "Decision"), "decided_at", period, "measure", "state")
+    # 4-6. Counter-notices, appeals, misuse steps.
+    counter_notices = _grouped(_model("moderation", "CounterNotice"), "received_at", period, "state")
+    appeals = _grouped(_model("moderation", "Appeal"), "filed_at", period, "state")
+    misuse = _grouped(_model("moderation", "MisuseStep"), "created_at", period, "kind")
+    # 7. Referrals by authority.
+    referrals = _grouped(_model("reports", "Referral"), "created_at", period, "authority")
+    # 8-10. Time to act, share within deadline, breaches (the deadline engine's figures).
+    perf = performance(since=period.since, until=period.until)
+
+    by_measure = _by(decisions, "measure")
+    by_state = _by(decisions, "state")
+    appeal_states = _by(appeals, "state")
+    misuse_kinds = _by(misuse, "kind")
+    return {
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "notices": {
+            "total": sum(r["n"] for r in notices),
+            "by_source": _by(notices, "source"),
+            "by_channel": _by(notices, "channel"),
+            "by_priority": _by(notices, "priority"),
+            "by_kind": dict(sorted(kinds.items())),
+        },
+        "measures": {
+            "total": sum(by_measure.values()),
+            "by_measure": by_measure,
+            "lifted_after_counter_notice": by_state.get("lifted", 0),
+            "reversed_on_appeal": by_state.get("reversed", 0),
+        },
+        "time_to_act": {
+            "handled": perf.handled,
+            "median_hours": _round(perf.median_hours),
+            "p90_hours": _round(perf.p90_hours),
+            "within_deadline": perf.within_deadline,
+            "share_within_deadline": _round(perf.share_within, 4),
+        },
+        "breaches": perf.breaches,
+        "counter_notices": {"total": sum(r["n"] for r in counter_notices), "by_outcome": _by(counter_notices, "state")},
+        "appeals": {
+            "total": sum(appeal_states.values()),
+            "by_outcome": appeal_states,
+            "reversals": appeal_states.get("reversed", 0),
+        },
+        "misuse": {"warnings": misuse_kinds.get("warned", 0), "suspensions": misuse_kinds.get("suspended", 0)},
+        "referrals": {"total": sum(r["n"] for r in referrals), "by_authority": _by(referrals, "authority")},
+    }
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def flat_rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(section, key, value) rows: the CSV's lines, in the report's order."""
+    rows: list[tuple[str, str, Any]] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, inner)
+        else:
+            section, _, key = prefix.rpartition(".")
+            rows.append((section or prefix, key if section else "", "" if value is None else value))
+
+    walk("", report)
+    return rows
+
+
+def as_csv(report: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "key", "value"])
+    writer.writerows(flat_rows(report))
+    return out.getvalue()

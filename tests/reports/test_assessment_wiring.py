@@ -1,0 +1,70 @@
+"""Every case is assessed at intake and reassessed when it changes; the assessment acts."""
+
+from audit.models import AuditEvent
+from complaints import services
+from reports.assessments import assessment_for, assessment_set_staff_facts
+from reports.models import Referral
+from tests.reports.conftest import submit
+
+
+def test_every_new_case_gets_an_assessment_row_with_an_explanation(db):
+    complaint = submit(disclosed=["whereabouts"], urls=["https://a.example/1", "https://a.example/2"]).complaint
+    row = assessment_for("complaint", complaint.pk)
+    assert row is not None and row.level == "none"
+    texts = [line["en"] for line in row.result["lines"]]
+    assert "2 items of whereabouts information: 4 % of the threshold of 50" in texts
+    assert "not a legal finding" in texts[-1]
+
+
+def test_threat_to_life_proposes_public_security_referral_at_intake(db):
+    complaint = submit(harms=["threats"]).complaint
+    referral = Referral.objects.get(complaint=complaint)
+    assert (referral.authority, referral.status, referral.automatic) == ("public_security", "proposed", True)
+    assert "Threat to life or safety" in referral.reason
+    assert referral.steps.count() == 1
+    assert AuditEvent.objects.filter(code="referral.proposed", target_type="referral", target_id=str(referral.pk)).exists()
+
+
+def test_no_referral_without_threat_or_serious_circumstances(db):
+    complaint = submit(disclosed=["phone"]).complaint
+    assert not Referral.objects.filter(complaint=complaint).exists()
+
+
+def test_staff_count_of_a_leaked_list_raises_priority_and_pulls_the_deadline_forward(db):
+    complaint = submit(disclosed=["phone"]).complaint
+    assert complaint.priority == "P1"
+    before = complaint.response_due_at
+    assessment_set_staff_facts(subject=complaint, facts={"counts": {"phone": 6000}}, actor="user:1")
+    complaint.refresh_from_db()
+    row = assessment_for("complaint", complaint.pk)
+    assert row.level == "serious" and row.staff_facts["counts"] == {"phone": 6000}
+    assert complaint.priority == "P0" and "serious_circumstances:serious" in complaint.priority_reasons
+    assert complaint.response_due_at < before
+    from deadlines.models import Timer
+
+    breach = Timer.objects.get(kind="response_breach", target_id=complaint.pk, state="pending")
+    assert breach.due_at == complaint.response_due_at
+    assert Referral.objects.filter(complaint=complaint, authority="public_security", automatic=True).exists()
+    codes = set(AuditEvent.objects.filter(target_id=str(complaint.pk)).values_list("code", flat=True))
+    assert {"assessment.staff_facts_set", "assessment.changed", "complaint.priority_raised"} <= codes
+
+
+def test_ten_times_the_standard_is_especially_serious_and_proposes_the_procuratorate(db):
+    complaint = submit(disclosed=["whereabouts"]).complaint
+    assessment_set_staff_facts(subject=complaint, facts={"counts": {"whereabouts": 500}}, actor="user:1")
+    assert assessment_for("complaint", complaint.pk).level == "especially_serious"
+    authorities = set(Referral.objects.filter(complaint=complaint).values_list("authority", flat=True))
+    assert authorities == {"public_security", "procuratorate"}
+
+
+def test_added_evidence_reassesses_the_case(db):
+    submission = submit(disclosed=["home_address"])
+    first = assessment_for("complaint", submission.complaint.pk).computed_at
+    services.complaint_add_evidence(complaint=submission.complaint, excerpt="Another copy of the post")
+    assert assessment_for("complaint", submission.complaint.pk).computed_at > first
+
+
+def test_intake_with_assessment_stays_within_a_small_query_budget(db, django_assert_max_num_queries):
+    submit()  # warm caches (policy)
+    with django_assert_max_num_queries(20):
+        submit(disclosed=["home_address", "phone"])
