@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from takedown.crypto import EncryptedTextField
+
 CONTEXTS = ("post", "comment", "message", "profile", "search")
 VERDICTS = ("allow", "warn", "limit", "block")
 # Severity order of verdicts: the strictest rule that applies wins.
@@ -105,6 +107,9 @@ class SignalBucket(models.Model):
         ]
         indexes = [models.Index(fields=["bucket"], name="signal_bucket_time")]
 
+    def __str__(self) -> str:
+        return f"{self.target} @ {self.bucket}"
+
 
 class TargetBaseline(models.Model):
     """The spike detector's memory of one target (see ``prevention.spikes``)."""
@@ -116,13 +121,22 @@ class TargetBaseline(models.Model):
     last_bucket = models.BigIntegerField(default=0)
     cooldown_until = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.target}: {self.mean:.1f} per bucket"
+
 
 class DetectorCursor(models.Model):
     """The last bucket the spike detector has scored (one row)."""
 
     name = models.CharField(max_length=20, unique=True, default="spikes")
     last_bucket = models.BigIntegerField(default=0)
+    # Buckets before this one only teach baselines: after a cold start (or a long
+    # outage) every target would otherwise look new and set off an alert.
+    warm_from = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_bucket}"
 
 
 class Alert(models.Model):
@@ -194,7 +208,7 @@ class Intervention(models.Model):
         "complaints.Complaint", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Only for victim protection: the name screening should match, encrypted at rest.
-    protected_name_encrypted = models.TextField(blank=True)
+    protected_name = EncryptedTextField(blank=True)
     starts_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)

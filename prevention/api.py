@@ -1,0 +1,246 @@
+"""API adapters of the special preventive duty: parse, call the service, render.
+
+Screening and signals are the host platform's high-volume calls: their bodies are
+checked by hand in the services (``parse_screen_request``, ``parse_signals``) instead of
+per-field serializers, and they authenticate through a per-process token cache. The
+serializers below describe those bodies for the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.services import actor_for
+from prevention import detection, interventions, selectors, signals
+from prevention.auth import CachedTokenAuthentication
+from prevention.models import CONTEXTS, Alert, Intervention
+from prevention.screening import LANGUAGES, MAX_TEXT_CHARS, parse_screen_request, screen
+from takedown import roles
+from takedown.access import HasRole
+from takedown.exceptions import PayloadTooLarge
+
+STAFF_READERS = (roles.MODERATOR, roles.SENIOR_MODERATOR, roles.ADMIN)
+INTERVENERS = (roles.SENIOR_MODERATOR, roles.ADMIN)
+# A full batch of 10,000 signals with long target keys stays under this.
+SIGNALS_MAX_BYTES = 4 * 1024 * 1024
+
+
+# --- Schemas -------------------------------------------------------------------------------
+
+
+class ScreenInput(serializers.Serializer):
+    text = serializers.CharField(max_length=MAX_TEXT_CHARS, allow_blank=True, trim_whitespace=False)
+    context = serializers.ChoiceField(choices=CONTEXTS)
+    author = serializers.CharField(required=False, max_length=128)
+    language = serializers.ChoiceField(choices=LANGUAGES, required=False, default="en")
+
+
+class StaydownOutput(serializers.Serializer):
+    case = serializers.CharField()
+
+
+class FindingOutput(serializers.Serializer):
+    type = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    confidence = serializers.FloatField()
+    verdict = serializers.CharField()
+    staydown = StaydownOutput(allow_null=True)
+
+
+class ProtectionOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    intervention = serializers.IntegerField()
+    restrictions = serializers.ListField(child=serializers.CharField())
+    until = serializers.DateTimeField()
+
+
+class ScreenOutput(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=["allow", "warn", "limit", "block"])
+    findings = FindingOutput(many=True)
+    warning = serializers.CharField(allow_null=True)
+    protection = ProtectionOutput(many=True)
+
+
+class SignalInput(serializers.Serializer):
+    type = serializers.ChoiceField(choices=signals.SIGNAL_TYPES)
+    target = serializers.CharField(max_length=signals.MAX_TARGET_CHARS)
+    at = serializers.DateTimeField(required=False, help_text="ISO 8601 with offset, or seconds since the epoch")
+
+
+class SignalsInput(serializers.Serializer):
+    signals = SignalInput(many=True, max_length=signals.MAX_SIGNALS)
+
+
+class SignalsOutput(serializers.Serializer):
+    accepted = serializers.IntegerField()
+    dropped = serializers.DictField(child=serializers.IntegerField())
+    counters = serializers.IntegerField(help_text="Distinct (target, bucket, type) counters updated")
+
+
+class AlertOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    target = serializers.CharField()
+    state = serializers.CharField()
+    severity = serializers.CharField()
+    bucket_start = serializers.SerializerMethodField()
+    bucket_seconds = serializers.IntegerField()
+    count = serializers.IntegerField()
+    expected = serializers.FloatField()
+    score = serializers.FloatField()
+    by_type = serializers.DictField(child=serializers.IntegerField())
+    explanation = serializers.CharField()
+    series = serializers.JSONField()
+    referral_proposed = serializers.CharField()
+    raised_at = serializers.DateTimeField()
+    chart_url = serializers.SerializerMethodField()
+
+    def get_bucket_start(self, alert: Alert) -> str:
+        return detection._moment(alert.bucket).isoformat()
+
+    def get_chart_url(self, alert: Alert) -> str:
+        return f"/staff/alerts/{alert.pk}/chart.svg"
+
+
+class InterventionInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=interventions.STAFF_KINDS)
+    target = serializers.CharField(max_length=128)
+    reason = serializers.CharField(max_length=interventions.MAX_REASON_CHARS)
+    expires_at = serializers.DateTimeField(required=False)
+    duration_minutes = serializers.IntegerField(required=False, min_value=1, max_value=90 * 24 * 60)
+    params = serializers.DictField(required=False, help_text="traffic_limit: shares_per_minute, searches_per_minute, mentions_per_minute; interstitial: message")
+    alert = serializers.IntegerField(required=False)
+
+
+class InterventionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    state = serializers.CharField()
+    target = serializers.CharField()
+    params = serializers.JSONField()
+    reason = serializers.CharField()
+    alert = serializers.IntegerField(source="alert_id", allow_null=True)
+    starts_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    delivery = serializers.SerializerMethodField()
+
+    def get_delivery(self, intervention: Intervention) -> dict:
+        return self.context.get("deliveries", {}).get(intervention.pk, {})
+
+
+class LiftInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+# --- Host platform ---------------------------------------------------------------------------
+
+
+class ScreenView(APIView):
+    authentication_classes = [CachedTokenAuthentication]
+    permission_classes = [HasRole.of(roles.PLATFORM)]
+
+    @extend_schema(request=ScreenInput, responses=ScreenOutput, summary="Screen a text before publication")
+    def post(self, request):
+        screen_request = parse_screen_request(request.data)
+        result = screen(screen_request, actor=actor_for(request.user))
+        return Response(result.as_dict())
+
+
+class SignalsView(APIView):
+    authentication_classes = [CachedTokenAuthentication]
+    permission_classes = [HasRole.of(roles.PLATFORM)]
+
+    @extend_schema(request=SignalsInput, responses=SignalsOutput, summary="Send a batch of activity signals")
+    def post(self, request):
+        length = request.META.get("CONTENT_LENGTH") or 0
+        try:
+            too_big = int(length) > SIGNALS_MAX_BYTES
+        except ValueError:
+            too_big = False
+        if too_big:
+            raise PayloadTooLarge(f"A batch of signals may be at most {SIGNALS_MAX_BYTES} bytes.")
+        batch = signals.parse_signals(request.data)
+        signals.count_signals(batch.counts)
+        return Response(
+            {
+                "accepted": batch.accepted,
+                "dropped": {"too_old": batch.too_old, "future": batch.future},
+                "counters": len(batch.counts),
+            },
+            status=202,
+        )
+
+
+# --- Staff -------------------------------------------------------------------------------------
+
+
+class AlertListView(APIView):
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
+    permission_classes = [HasRole.of(*STAFF_READERS)]
+
+    @extend_schema(responses=AlertOutput(many=True), summary="Trend alerts, newest first")
+    def get(self, request):
+        state = request.query_params.get("state") or None
+        alerts = selectors.alerts(state=state, limit=request.query_params.get("limit"))
+        return Response({"results": AlertOutput(alerts, many=True).data})
+
+
+class InterventionListView(APIView):
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
+
+    def get_permissions(self):
+        allowed = INTERVENERS if self.request.method == "POST" else STAFF_READERS
+        return [HasRole.of(*allowed)()]
+
+    @extend_schema(responses=InterventionOutput(many=True), summary="Interventions, newest first")
+    def get(self, request):
+        items = selectors.interventions(state=request.query_params.get("state") or None)
+        context = {"deliveries": selectors.delivery_states(items)}
+        return Response({"results": InterventionOutput(items, many=True, context=context).data})
+
+    @extend_schema(request=InterventionInput, responses={201: InterventionOutput}, summary="Apply an intervention")
+    def post(self, request):
+        data = InterventionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        alert = None
+        if v.get("alert") is not None:
+            alert = get_object_or_404(Alert, pk=v["alert"])
+        duration = timedelta(minutes=v["duration_minutes"]) if v.get("duration_minutes") else None
+        intervention = interventions.intervention_create(
+            kind=v["kind"],
+            target=v["target"],
+            reason=v["reason"],
+            expires_at=v.get("expires_at"),
+            duration=duration,
+            params=v.get("params"),
+            actor=actor_for(request.user),
+            user=request.user,
+            alert=alert,
+        )
+        context = {"deliveries": selectors.delivery_states([intervention])}
+        return Response(InterventionOutput(intervention, context=context).data, status=201)
+
+
+class InterventionLiftView(APIView):
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
+    permission_classes = [HasRole.of(*INTERVENERS)]
+
+    @extend_schema(request=LiftInput, responses=InterventionOutput, summary="Lift an intervention before it expires")
+    def post(self, request, pk: int):
+        data = LiftInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        intervention = get_object_or_404(Intervention.objects.exclude(kind=Intervention.Kind.VICTIM_PROTECTION), pk=pk)
+        intervention = interventions.intervention_lift(
+            intervention=intervention, actor=actor_for(request.user), reason=data.validated_data.get("reason", "")
+        )
+        context = {"deliveries": selectors.delivery_states([intervention])}
+        return Response(InterventionOutput(intervention, context=context).data)

@@ -1,0 +1,37 @@
+"""Token authentication for the host platform's high-volume calls.
+
+Screening and signals are called for every post and in large batches; DRF's token check
+costs two queries per call (token + user, then the user's roles). Here a verified token
+is remembered in the process for ``TOKEN_CACHE_SECONDS`` together with its roles, so a
+steady stream of calls costs no query for authentication. A deleted token or a removed
+role therefore stops working within that many seconds, not at once.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rest_framework.authentication import TokenAuthentication
+
+TOKEN_CACHE_SECONDS = 30.0
+_MAX_ENTRIES = 1000
+_cache: dict[str, tuple[float, object]] = {}
+
+
+class CachedTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key: str):
+        now = time.monotonic()
+        hit = _cache.get(key)
+        if hit is not None and now - hit[0] < TOKEN_CACHE_SECONDS:
+            return hit[1]
+        user, token = super().authenticate_credentials(key)
+        # Load the roles now, so permission checks on later calls need no query.
+        user._role_names = frozenset(user.groups.values_list("name", flat=True))
+        if len(_cache) >= _MAX_ENTRIES:
+            _cache.clear()
+        _cache[key] = (now, (user, token))
+        return user, token
+
+
+def forget_cached_tokens() -> None:
+    _cache.clear()

@@ -1,0 +1,185 @@
+"""Trend detection: score every active target's newest buckets and raise alerts.
+
+Run by the periodic task ``prevention.detect_spikes`` (every 10 s). Each run scores the
+buckets that closed since the last run, in order, against each target's baseline
+(``prevention.spikes``), stores the baselines, and raises an ``Alert`` for a spike. A
+sharp rise also proposes a referral to the Cyberspace Administration. The cursor row is
+locked for the whole run, so two schedulers never score the same bucket twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import SYSTEM, audit_record
+from prevention import signals
+from prevention.models import Alert, DetectorCursor, TargetBaseline
+from prevention.spikes import Baseline, SpikeParams, observe
+from reports.referrals import propose_referral
+
+logger = logging.getLogger(__name__)
+
+# Signals may arrive this long after their bucket ended and still be scored.
+LATENESS_SECONDS = 5
+# After an outage the detector catches up at most this many buckets; older ones are skipped.
+MAX_CATCH_UP_BUCKETS = 90
+# After a cold start (or an outage longer than the catch-up) baselines learn this long
+# before any alert, so established targets are not all mistaken for new ones.
+WARM_UP_BUCKETS = 30
+CHART_BUCKETS = 60
+REFERRAL_AUTHORITY = "cac"
+
+
+class Events:
+    RAISED = "alert.raised"
+    STATE_CHANGED = "alert.state_changed"
+
+
+def params() -> SpikeParams:
+    overrides = getattr(settings, "SPIKE_PARAMS", {}) or {}
+    return SpikeParams(bucket_seconds=signals.bucket_seconds(), **overrides)
+
+
+def detect_spikes(*, now: float | None = None, spike_params: SpikeParams | None = None) -> list[Alert]:
+    """Score the buckets closed since the last run; returns the alerts raised."""
+    p = spike_params or params()
+    width = p.bucket_seconds
+    now = time.time() if now is None else now
+    last_closed = (int(now) - LATENESS_SECONDS) // width * width - width
+    raised: list[Alert] = []
+    with transaction.atomic():
+        cursor, created = DetectorCursor.objects.select_for_update().get_or_create(
+            name="spikes", defaults={"last_bucket": 0, "warm_from": 0}
+        )
+        first = cursor.last_bucket + width
+        if created or first < last_closed - MAX_CATCH_UP_BUCKETS * width:
+            first = last_closed - MAX_CATCH_UP_BUCKETS * width
+            cursor.warm_from = last_closed + WARM_UP_BUCKETS * width
+        if first > last_closed:
+            return raised
+        for bucket in range(first, last_closed + 1, width):
+            raised.extend(_score_bucket(bucket, p, learning=bucket < cursor.warm_from))
+        cursor.last_bucket = last_closed
+        cursor.save(update_fields=["last_bucket", "warm_from", "updated_at"])
+    return raised
+
+
+def _score_bucket(bucket: int, p: SpikeParams, *, learning: bool) -> list[Alert]:
+    by_target = signals.bucket_counts(bucket)
+    if not by_target:
+        return []
+    stored = {b.target: b for b in TargetBaseline.objects.filter(target__in=list(by_target))}
+    new_rows: list[TargetBaseline] = []
+    alerts: list[tuple[str, Any, dict[str, int], Baseline]] = []
+    for target, by_type in by_target.items():
+        row = stored.get(target)
+        if row is None:
+            row = TargetBaseline(target=target)
+            new_rows.append(row)
+        state = Baseline(row.mean, row.var, row.observed, row.last_bucket, row.cooldown_until)
+        result = observe(state, bucket, sum(by_type.values()), p, learning=learning)
+        row.mean, row.var, row.observed = state.mean, state.var, state.observed
+        row.last_bucket, row.cooldown_until = state.last_bucket, state.cooldown_until
+        if result.alert:
+            alerts.append((target, result, by_type, state))
+    TargetBaseline.objects.bulk_create(new_rows, batch_size=1000)
+    existing = [row for row in stored.values()]
+    if existing:
+        TargetBaseline.objects.bulk_update(
+            existing, ["mean", "var", "observed", "last_bucket", "cooldown_until"], batch_size=1000
+        )
+    return [_raise(target, bucket, result, by_type, p) for target, result, by_type, _state in alerts]
+
+
+def _moment(bucket: int) -> datetime:
+    return datetime.fromtimestamp(bucket, tz=UTC)
+
+
+def explain(target: str, bucket: int, width: int, count: int, expected: float, spread: float, score: float, by_type: dict[str, int]) -> str:
+    """The alert in words, for moderators who are not statisticians."""
+    parts = ", ".join(f"{kind} {n}" for kind, n in sorted(by_type.items(), key=lambda kv: -kv[1]))
+    ratio = count / expected if expected else float("inf")
+    chance = f"1 in 10^{int(score)}" if score < 300 else "less than 1 in 10^300"
+    return (
+        f"Activity on “{target}” rose to {count} signals in the {width} seconds from "
+        f"{_moment(bucket):%Y-%m-%d %H:%M:%S} UTC ({parts}): {ratio:.1f} times its usual "
+        f"{expected:.1f} per {width} seconds (typical spread ±{spread:.1f}). If the usual rate "
+        f"still held, a count this high would happen by chance about {chance}."
+    )
+
+
+def _raise(target: str, bucket: int, result: Any, by_type: dict[str, int], p: SpikeParams) -> Alert:
+    width = p.bucket_seconds
+    history = signals.target_series(target, range(bucket - (CHART_BUCKETS - 1) * width, bucket + 1, width))
+    series = [[b, sum(counts.values())] for b, counts in history]
+    severity = Alert.Severity.SHARP if result.sharp else Alert.Severity.RISE
+    alert = Alert.objects.create(
+        target=target,
+        severity=severity,
+        bucket=bucket,
+        bucket_seconds=width,
+        count=result.count,
+        expected=result.expected,
+        score=min(result.score, 1e6),
+        by_type=by_type,
+        explanation=explain(target, bucket, width, result.count, result.expected, result.spread, result.score, by_type),
+        series={"counts": series, "expected": result.expected, "spread": result.spread},
+        raised_at=timezone.now(),
+    )
+    audit_record(
+        actor=SYSTEM,
+        code=Events.RAISED,
+        target=alert,
+        details={
+            "target": target,
+            "severity": severity,
+            "bucket": bucket,
+            "count": result.count,
+            "expected": round(result.expected, 3),
+            "score": round(min(result.score, 1e6), 2),
+            "by_type": by_type,
+        },
+    )
+    if result.sharp:
+        _propose_referral(alert)
+    return alert
+
+
+def _propose_referral(alert: Alert) -> None:
+    reason = f"Sharp rise of activity on a trending target: {alert.explanation}"
+    alert.referral_proposed = REFERRAL_AUTHORITY
+    referral = propose_referral(subject=alert, authority=REFERRAL_AUTHORITY, reason=reason, actor=SYSTEM, automatic=True)
+    alert.referral_id = referral.pk
+    alert.save(update_fields=["referral_proposed", "referral_id", "updated_at"])
+
+
+def alert_set_state(*, alert: Alert, state: str, actor: str) -> Alert:
+    """Acknowledge or close an alert."""
+    from takedown.exceptions import InvalidInput
+
+    if state not in Alert.State.values:
+        raise InvalidInput("Unknown state.", fields={"state": [f"One of: {', '.join(Alert.State.values)}."]})
+    with transaction.atomic():
+        locked = Alert.objects.select_for_update().get(pk=alert.pk)
+        if locked.state == state:
+            return locked
+        previous = locked.state
+        locked.state = state
+        locked.save(update_fields=["state", "updated_at"])
+        audit_record(actor=actor, code=Events.STATE_CHANGED, target=locked, details={"from": previous, "to": state})
+    return locked
+
+
+def forget_old(now: float | None = None) -> None:
+    """Housekeeping run with detection: old buckets, and baselines of long-quiet targets."""
+    now = time.time() if now is None else now
+    signals.forget_old_buckets(now)
+    quiet_since = int(now) - signals.retention_seconds()
+    TargetBaseline.objects.filter(last_bucket__lt=quiet_since).delete()

@@ -1,0 +1,287 @@
+"""Pre-publication screening: what the host platform asks before it publishes a text.
+
+The hot path: one detector pass over the text, the policy from a per-process cache,
+protected names from a per-process cache, and at most one indexed query (the staydown
+lookup, only when the text holds values that could be under staydown). Verdicts other
+than "allow" are written to the audit log; allowed texts leave no record, so the log
+does not grow with every post on the platform and keeps no trace of ordinary speech.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from audit.services import audit_record
+from prevention import policy
+from prevention.detectors import scan
+from prevention.models import CONTEXTS, VERDICT_RANK
+from prevention.protection import active_protected_names
+from prevention.staydown import FINGERPRINT_KINDS, staydown_matches
+from takedown.exceptions import InvalidInput, PayloadTooLarge
+
+MAX_TEXT_CHARS = 10_000
+MAX_AUTHOR_CHARS = 128
+LANGUAGES = ("en", "zh-hans")
+_LANGUAGE_ALIASES = {"en": "en", "zh-hans": "zh-hans", "zh": "zh-hans", "zh-cn": "zh-hans", "zh-sg": "zh-hans"}
+_STAYDOWN_KINDS = frozenset(FINGERPRINT_KINDS)
+
+
+class Events:
+    FLAGGED = "screening.flagged"
+
+
+@dataclass(frozen=True)
+class ScreenRequest:
+    text: str
+    context: str
+    language: str = "en"
+    author: str = ""
+
+
+@dataclass
+class ScreenResult:
+    verdict: str
+    findings: list[dict[str, Any]]
+    warning: str | None
+    protection: list[dict[str, Any]] = field(default_factory=list)
+    staydown_cases: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "findings": self.findings,
+            "warning": self.warning,
+            "protection": self.protection,
+        }
+
+
+def parse_screen_request(data: Any) -> ScreenRequest:
+    """Check the shape of a screening request by hand: this runs on every post."""
+    if not isinstance(data, dict):
+        raise InvalidInput("The body must be a JSON object.")
+    text = data.get("text")
+    context = data.get("context")
+    language = data.get("language") or "en"
+    author = data.get("author") or ""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(text, str):
+        errors["text"] = ["Required: the text to be published, as a string."]
+    elif len(text) > MAX_TEXT_CHARS:
+        raise PayloadTooLarge(
+            f"The text is longer than {MAX_TEXT_CHARS} characters.",
+            fields={"text": [f"At most {MAX_TEXT_CHARS} characters."]},
+        )
+    if context not in CONTEXTS:
+        errors["context"] = [f"One of: {', '.join(CONTEXTS)}."]
+    language = _LANGUAGE_ALIASES.get(language.lower()) if isinstance(language, str) else None
+    if language is None:
+        errors["language"] = [f"One of: {', '.join(LANGUAGES)}."]
+    if not isinstance(author, str) or len(author) > MAX_AUTHOR_CHARS:
+        errors["author"] = [f"A string of at most {MAX_AUTHOR_CHARS} characters."]
+    if errors:
+        raise InvalidInput("The request has invalid fields.", fields=errors)
+    return ScreenRequest(text=text, context=context, language=language, author=author)
+
+
+def screen(request: ScreenRequest, *, actor: str) -> ScreenResult:
+    """Screen one text. ``actor``: the host platform's audit actor."""
+    protected = active_protected_names()
+    names = tuple(p.name for p in protected)
+    found = scan(request.text, protected_names=names)
+    context = request.context
+
+    lookups = [(f.type, f.normalized) for f in found if f.type in _STAYDOWN_KINDS]
+    under_staydown = staydown_matches(lookups) if lookups else {}
+
+    verdicts: list[str] = []
+    findings: list[dict[str, Any]] = []
+    matched_protection: dict[int, Any] = {}
+    has_other_info = False
+    staydown_cases: list[str] = []
+    kinds_seen: list[str] = []
+    for f in found:
+        verdict = policy.verdict_for(context, f.type, f.confidence)
+        staydown = None
+        reference = under_staydown.get((f.type, f.normalized))
+        if reference is not None:
+            staydown = {"case": reference}
+            verdict = policy.strictest([verdict, policy.verdict_for(context, "staydown")])
+            if reference not in staydown_cases:
+                staydown_cases.append(reference)
+        if f.type == "protected_name":
+            for p in protected:
+                if p.normalized == f.normalized:
+                    matched_protection[p.intervention_id] = p
+        else:
+            has_other_info = True
+        if f.type not in kinds_seen:
+            kinds_seen.append(f.type)
+        verdicts.append(verdict)
+        findings.append(
+            {
+                "type": f.type,
+                "start": f.start,
+                "end": f.end,
+                "confidence": f.confidence,
+                "verdict": verdict,
+                "staydown": staydown,
+            }
+        )
+    if matched_protection and has_other_info:
+        verdicts.append(policy.verdict_for(context, "protected_name_with_info"))
+    verdict = policy.strictest(verdicts)
+    protection = [
+        {
+            "kind": "victim_protection",
+            "intervention": p.intervention_id,
+            "restrictions": list(p.restrictions),
+            "until": p.expires_at.isoformat(),
+        }
+        for p in matched_protection.values()
+    ]
+    warning = None
+    if verdict != "allow":
+        warning = warning_text(
+            verdict, request.language, context, kinds_seen, staydown_cases, bool(matched_protection)
+        )
+    result = ScreenResult(verdict, findings, warning, protection, staydown_cases)
+    if VERDICT_RANK[verdict] > VERDICT_RANK["allow"]:
+        _record(request, result, actor)
+    return result
+
+
+def _author_digest(author: str) -> str:
+    # The poster's account key is kept only as a keyed hash: enough to see repeated
+    # attempts by one account, not a list of who wrote what.
+    if not author:
+        return ""
+    return hmac.new(settings.FINGERPRINT_KEY.encode(), b"author:" + author.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _record(request: ScreenRequest, result: ScreenResult, actor: str) -> None:
+    details = {
+        "context": request.context,
+        "verdict": result.verdict,
+        "kinds": sorted({f["type"] for f in result.findings}),
+        "staydown_cases": result.staydown_cases,
+        "protections": [p["intervention"] for p in result.protection],
+        "author": _author_digest(request.author),
+        "length": len(request.text),
+    }
+    target: tuple[str, str] = ("screening", details["author"] or "-")
+    if result.staydown_cases:
+        target = ("staydown", result.staydown_cases[0])
+    with transaction.atomic():
+        audit_record(actor=actor, code=Events.FLAGGED, target=target, details=details)
+
+
+# ---------------------------------------------------------------------------
+# The pop-up texts. Kept here rather than in the message catalogue because they are
+# API content sent to another system in the language it asks for, not page text.
+
+_KIND_LABELS = {
+    "en": {
+        "id_number": "an ID number",
+        "phone": "a phone number",
+        "bank_card": "a bank card number",
+        "email": "an e-mail address",
+        "licence_plate": "a licence plate",
+        "address": "an address",
+        "protected_name": "the name of a person under protection",
+    },
+    "zh-hans": {
+        "id_number": "身份证号",
+        "phone": "电话号码",
+        "bank_card": "银行卡号",
+        "email": "电子邮箱",
+        "licence_plate": "车牌号",
+        "address": "住址",
+        "protected_name": "受保护人员的姓名",
+    },
+}
+
+_TEXTS = {
+    "en": {
+        "staydown": (
+            "This repeats personal information that was removed after a complaint "
+            "(case {cases}). It cannot be published."
+        ),
+        "block": (
+            "This contains someone's personal information ({kinds}). Publishing another "
+            "person's private details without their consent is not allowed and may be "
+            "unlawful. Remove them to publish."
+        ),
+        "limit": (
+            "This contains personal information ({kinds}). If you publish it, its reach will "
+            "be limited: it will not be recommended, shown in search or reposted."
+        ),
+        "limit_search": (
+            "To protect people's privacy, results for searches containing personal "
+            "information ({kinds}) are limited."
+        ),
+        "warn": (
+            "This seems to contain personal information ({kinds}). Sharing other people's "
+            "private details can expose them to harassment and may be unlawful. "
+            "Do you still want to publish it?"
+        ),
+        "protected": (
+            "You mention a person who has asked for protection from harassment. Please be "
+            "respectful: posts revealing their personal information will be removed."
+        ),
+    },
+    "zh-hans": {
+        "staydown": "该内容包含已因投诉被删除的个人信息（案件编号 {cases}），无法发布。",
+        "block": (
+            "该内容包含他人的个人信息（{kinds}）。未经本人同意公开他人的隐私信息是不允许的，"
+            "并可能违法。请删除相关信息后再发布。"
+        ),
+        "limit": "该内容包含个人信息（{kinds}）。发布后将限制传播：不会被推荐、不会出现在搜索结果中，也无法被转发。",
+        "limit_search": "为保护他人隐私，包含个人信息（{kinds}）的搜索结果已受限。",
+        "warn": (
+            "该内容似乎包含个人信息（{kinds}）。公开他人的隐私信息可能使其遭受骚扰，并可能违法。"
+            "确定仍要发布吗？"
+        ),
+        "protected": "您提到的人已申请保护，以免遭受网络骚扰。请文明发言：泄露其个人信息的内容将被删除。",
+    },
+}
+
+
+def _join(language: str, labels: list[str]) -> str:
+    if language == "zh-hans":
+        return "、".join(labels)
+    if len(labels) <= 2:
+        return " and ".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def warning_text(
+    verdict: str,
+    language: str,
+    context: str,
+    kinds: list[str],
+    staydown_cases: list[str],
+    protected: bool,
+) -> str:
+    """The pop-up text the host platform shows before the text is published."""
+    texts = _TEXTS.get(language, _TEXTS["en"])
+    labels = _KIND_LABELS.get(language, _KIND_LABELS["en"])
+    info_kinds = [k for k in kinds if k != "protected_name"]
+    kinds_text = _join(language, [labels[k] for k in info_kinds])
+    if staydown_cases and verdict == "block":
+        sep = "、" if language == "zh-hans" else ", "
+        return texts["staydown"].format(cases=sep.join(staydown_cases))
+    if not info_kinds:
+        return texts["protected"]
+    key = verdict
+    if verdict == "limit" and context == "search":
+        key = "limit_search"
+    message = texts[key].format(kinds=kinds_text)
+    if protected:
+        message = message + (" " if language == "en" else "") + texts["protected"]
+    return message
