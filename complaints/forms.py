@@ -44,9 +44,18 @@ class ReportForm(forms.Form):
     relationship = forms.ChoiceField(
         label=_("Who are you?"), choices=Relationship.choices, initial=Relationship.SELF, widget=forms.RadioSelect
     )
-    complainant_name = forms.CharField(label=_("Your full name"), max_length=200, required=False)
-    complainant_email = forms.EmailField(label=_("Your e-mail address"), max_length=254, required=False)
-    complainant_phone = forms.CharField(label=_("Your phone number"), max_length=40, required=False)
+    complainant_name = forms.CharField(
+        label=_("Your full name"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    complainant_email = forms.EmailField(
+        label=_("Your e-mail address"), max_length=254, required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+    complainant_phone = forms.CharField(
+        label=_("Your phone number"), max_length=40, required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
     complainant_id_number = forms.CharField(
         label=_("Your ID document number (optional)"), max_length=40, required=False
     )
@@ -91,7 +100,8 @@ class ReportForm(forms.Form):
         self.fields["rows"].initial = self.row_count
         for i in range(self.row_count):
             self.fields[f"item_url_{i}"] = forms.CharField(
-                label=_("Address (URL) of the post %(n)s") % {"n": i + 1}, max_length=2048, required=False
+                label=_("Address (URL) of the post %(n)s") % {"n": i + 1}, max_length=2048, required=False,
+                widget=forms.TextInput(attrs={"inputmode": "url", "autocapitalize": "off", "spellcheck": "false"}),
             )
             self.fields[f"item_note_{i}"] = forms.CharField(
                 label=_("What is there (optional) %(n)s") % {"n": i + 1}, max_length=2000, required=False

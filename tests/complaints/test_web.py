@@ -59,7 +59,7 @@ def test_language_can_be_switched_on_the_page():
 
 def test_every_form_field_has_a_label():
     html = Client().get("/report/").content.decode()
-    ids = set(re.findall(r'<input[^>]+type="(?:text|email|file|checkbox|radio)"[^>]*id="([^"]+)"', html))
+    ids = set(re.findall(r'<input[^>]+type="(?:text|email|tel|file|checkbox|radio)"[^>]*id="([^"]+)"', html))
     ids |= set(re.findall(r'<textarea[^>]*id="([^"]+)"', html))
     assert ids
     for field_id in ids:
