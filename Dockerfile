@@ -4,7 +4,7 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TAKEDOWN_ENV=production \
     TAKEDOWN_VAR_DIR=/var/lib/takedown
 WORKDIR /app
-RUN useradd --system --home /app takedown && mkdir -p /var/lib/takedown && chown takedown /var/lib/takedown
+RUN useradd --system --home /app takedown && mkdir -p /var/lib/takedown/media && chown -R takedown /var/lib/takedown
 
 COPY . .
 RUN pip install --no-cache-dir --upgrade pip && pip install --no-cache-dir -e . \
