@@ -69,3 +69,18 @@ def platform_client() -> APIClient:
 @pytest.fixture
 def senior_client() -> APIClient:
     return token_client("senior", roles.SENIOR_MODERATOR)
+
+
+def verified_client(user):
+    """A browser session that passed both factors, as the staff login leaves it."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
