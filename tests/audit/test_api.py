@@ -1,0 +1,221 @@
+"""The audit API: checkpoint, proofs, legal requests, holds, exports, investigator access."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from audit import merkle
+from audit.checkpoint import parse_checkpoint
+from audit.exports import export_path
+from audit.models import AuditEvent, Export, LegalRequest, LogEntry
+from audit.sequencer import key_name, public_key, sequence_and_checkpoint
+from audit.services import audit_record
+from audit.verify import verify_package
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_error(response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.content
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "fields"}
+    if code:
+        assert error["code"] == code
+    return error
+
+
+def test_checkpoint_is_public_text_in_the_signed_note_form(api_client):
+    with transaction.atomic():
+        audit_record(actor="system", code="test.event", target=("thing", 1))
+    sequence_and_checkpoint()
+    response = api_client.get("/api/v1/audit/checkpoint")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    checkpoint = parse_checkpoint(response.content.decode())
+    assert checkpoint.tree_size == 1
+
+
+def test_proofs_are_for_staff_and_verify_against_the_checkpoint(api_client, make_user, token_client):
+    with transaction.atomic():
+        for i in range(6):
+            audit_record(actor="system", code="test.event", target=("thing", i))
+    sequence_and_checkpoint()
+    assert_error(api_client.get("/api/v1/audit/proof/inclusion?index=1&tree_size=6"), 401)
+    assert_error(token_client(make_user("fl", "trusted_flagger")).get("/api/v1/audit/proof/inclusion?index=1&tree_size=6"), 403)
+    client = token_client(make_user("mo", "moderator"))
+    body = client.get("/api/v1/audit/proof/inclusion?index=4&tree_size=6").json()
+    root = parse_checkpoint(client.get("/api/v1/audit/checkpoint").content.decode()).root_hash
+    assert set(body) == {"index", "tree_size", "leaf_hash", "proof"}
+    assert merkle.verify_inclusion(bytes.fromhex(body["leaf_hash"]), 4, 6, [bytes.fromhex(h) for h in body["proof"]], root)
+    consistency = client.get("/api/v1/audit/proof/consistency?first=3&second=6").json()
+    leaves = [bytes(h) for h in LogEntry.objects.order_by("index").values_list("leaf_hash", flat=True)]
+    assert merkle.verify_consistency(3, 6, merkle.root(leaves[:3]), root, [bytes.fromhex(h) for h in consistency["proof"]])
+
+
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("index=1", "tree_size"),
+        ("index=-1&tree_size=3", "index"),
+        ("index=abc&tree_size=3", "index"),
+        ("index=3&tree_size=3", "index"),
+        ("index=0&tree_size=99", "tree_size"),
+        ("index=0&tree_size=0", "tree_size"),
+    ],
+)
+def test_bad_proof_parameters_are_400_in_the_error_shape(make_user, token_client, query, field):
+    with transaction.atomic():
+        for i in range(3):
+            audit_record(actor="system", code="test.event", target=("thing", i))
+    sequence_and_checkpoint()
+    client = token_client(make_user("mo", "moderator"))
+    error = assert_error(client.get(f"/api/v1/audit/proof/inclusion?{query}"), 400)
+    assert field in error["fields"]
+    error = assert_error(client.get("/api/v1/audit/proof/consistency?first=4&second=3"), 400)
+    assert "first" in error["fields"]
+
+
+def _register(client, references, investigators, **overrides):
+    body = {
+        "authority": "Metropolitan Police",
+        "reference_number": "MP-2026-0042",
+        "legal_basis": "Production order under s. 94",
+        "scope_references": references,
+        "requesting_officer": "DC Example 4471",
+        "expires_at": (timezone.now() + timedelta(days=30)).isoformat(),
+        "investigators": investigators,
+    }
+    body.update(overrides)
+    return client.post("/api/v1/legal-requests/", body, format="json")
+
+
+def test_investigator_sees_covered_cases_only_until_the_request_expires(make_complaint, make_user, token_client):
+    covered, outside = make_complaint(), make_complaint()
+    senior = token_client(make_user("sam", "senior_moderator"))
+    investigator = make_user("ines", "investigator")
+    ines = token_client(investigator)
+    response = _register(senior, [covered.reference], ["ines"])
+    assert response.status_code == 201, response.content
+    request_id = response.json()["id"]
+    assert response.json()["cases"] == [covered.reference]
+    assert AuditEvent.objects.filter(code="legal_request.registered").exists()
+
+    record = ines.get(f"/api/v1/legal-requests/{request_id}/cases/{covered.reference}/")
+    assert record.status_code == 200
+    assert record.json()["complaint"]["complainant"]["email"] == "chen@example.com"
+    assert any(e["code"] == "case.received" or e["code"].startswith("complaint") for e in record.json()["events"]) or record.json()["events"]
+    # the view itself is logged
+    assert AuditEvent.objects.filter(code="case.personal_data_viewed", target_id=str(covered.pk), actor=f"user:{investigator.pk}").exists()
+
+    assert_error(ines.get(f"/api/v1/legal-requests/{request_id}/cases/{outside.reference}/"), 404)
+    LegalRequest.objects.filter(pk=request_id).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert_error(ines.get(f"/api/v1/legal-requests/{request_id}/cases/{covered.reference}/"), 404)
+    assert_error(ines.get(f"/api/v1/legal-requests/{request_id}/"), 404)
+
+
+def test_only_registrars_register_requests_and_bad_input_is_400(make_complaint, make_user, token_client):
+    complaint = make_complaint()
+    make_user("ines", "investigator")
+    moderator = token_client(make_user("mo", "moderator"))
+    assert_error(_register(moderator, [complaint.reference], ["ines"]), 403)
+    senior = token_client(make_user("sam", "senior_moderator"))
+    error = assert_error(_register(senior, ["TD-2026-999999"], ["ines"]), 400)
+    assert "scope_references" in error["fields"]
+    error = assert_error(_register(senior, [complaint.reference], ["mo"]), 400)
+    assert "investigators" in error["fields"]
+    error = assert_error(_register(senior, [complaint.reference], ["ines"], expires_at="2001-01-01T00:00:00Z"), 400)
+    assert "expires_at" in error["fields"]
+
+
+def test_hold_via_api_freezes_the_case_and_release_unfreezes(make_complaint, make_user, token_client):
+    complaint = make_complaint()
+    senior = token_client(make_user("sam", "senior_moderator"))
+    response = senior.post("/api/v1/holds/", {"cases": [complaint.reference], "reason": "Preservation order"}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["cases"] == [complaint.reference] and len(body["manifest_sha256"]) == 64
+    from audit.preservation import is_held
+
+    assert is_held(complaint)
+    released = senior.post(f"/api/v1/holds/{body['id']}/release/")
+    assert released.status_code == 200 and released.json()["released_at"]
+    assert not is_held(complaint)
+    moderator = token_client(make_user("mo", "moderator"))
+    assert_error(moderator.post("/api/v1/holds/", {"cases": [complaint.reference], "reason": "x"}, format="json"), 403)
+
+
+def test_export_builds_a_package_that_verifies_and_a_changed_byte_is_found(
+    make_complaint, make_user, token_client, legal_request_for, tmp_path, django_capture_on_commit_callbacks
+):
+    complaint = make_complaint()
+    investigator = make_user("ines", "investigator")
+    request = legal_request_for(investigator, [complaint])
+    client = token_client(investigator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/exports/", {"legal_request": request.pk}, format="json")
+    assert response.status_code == 202, response.content
+    export_id = response.json()["id"]
+    status = client.get(f"/api/v1/exports/{export_id}").json()
+    assert status["state"] == "done" and status["progress"] == 100  # eager Celery in tests
+    assert status["event_count"] >= 3
+    export = Export.objects.get(pk=export_id)
+    path = export_path(export)
+    report = verify_package(path, public_key(), key_name())
+    assert report.ok, report.problem
+    assert AuditEvent.objects.filter(code="export.requested", target_id=str(export_id)).exists()
+    assert AuditEvent.objects.filter(code="export.completed", details__sha256=export.sha256).exists()
+
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        bag_info = package.read(f"{export.bag_name}/bag-info.txt").decode()
+        events = package.read(f"{export.bag_name}/data/events.jsonl").decode().splitlines()
+    assert "Legal-Request-Reference: " + request.reference_number in bag_info
+    assert f"Exporter: user:{investigator.pk} ines" in bag_info
+    assert f"{export.bag_name}/data/cases/{complaint.reference}/record.json" in names
+    assert any(f"/data/cases/{complaint.reference}/evidence/" in n for n in names) or not complaint.evidence.exists()
+    assert any('"code":"case.exported"' in line for line in events)
+
+    # download through the expiring link
+    download = client.get(status["download_url"])
+    assert download.status_code == 200
+    data = b"".join(download.streaming_content)
+    assert data == path.read_bytes()
+    assert_error(client.get(f"/api/v1/exports/{export_id}/download?token=forged"), 403, "bad_link")
+
+    # a byte changed inside an event line is found by the verifier and the command
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename.endswith("data/events.jsonl"):
+                content = content.replace(b'"actor":"system"', b'"actor":"systen"', 1) if b'"actor":"system"' in content else content.replace(b"user:", b"usex:", 1)
+            dst.writestr(info, content)
+    bad = verify_package(tampered, public_key(), key_name())
+    assert not bad.ok and "events.jsonl" in bad.problem
+    with pytest.raises(CommandError, match="NOT INTACT"):
+        call_command("export_verify", str(tampered))
+    out = io.StringIO()
+    call_command("export_verify", str(path), stdout=out)
+    assert out.getvalue().startswith("intact")
+
+
+def test_export_refused_outside_a_live_request(make_complaint, make_user, token_client, legal_request_for):
+    complaint, other = make_complaint(), make_complaint()
+    investigator = make_user("ines", "investigator")
+    request = legal_request_for(investigator, [complaint])
+    client = token_client(investigator)
+    error = assert_error(client.post("/api/v1/exports/", {"legal_request": request.pk, "cases": [other.reference]}, format="json"), 400)
+    assert "cases" in error["fields"]
+    stranger = token_client(make_user("ivo", "investigator"))
+    assert_error(stranger.post("/api/v1/exports/", {"legal_request": request.pk}, format="json"), 403)
+    LegalRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert_error(client.post("/api/v1/exports/", {"legal_request": request.pk}, format="json"), 403)
+    assert not Export.objects.exists()
