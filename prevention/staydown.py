@@ -117,6 +117,11 @@ def record_removed_values(
         revived = Fingerprint.objects.filter(
             complaint=complaint, digest__in=list(existing), active=False
         ).update(active=True, decision_id=decision.pk)
+        # The newest removal answers for every value it covers, so lifting an older,
+        # replaced decision does not release what the newer one still removes.
+        Fingerprint.objects.filter(complaint=complaint, digest__in=list(existing)).exclude(
+            decision_id=decision.pk
+        ).update(decision_id=decision.pk)
         kinds: dict[str, int] = {}
         for fingerprint in new:
             kinds[fingerprint.kind] = kinds.get(fingerprint.kind, 0) + 1
@@ -145,7 +150,9 @@ def release_removed_values(decision: Any, *, actor: str = SYSTEM, reason: str = 
     """
     complaint = decision.complaint
     with transaction.atomic():
-        released = Fingerprint.objects.filter(complaint=complaint, active=True).update(active=False)
+        released = Fingerprint.objects.filter(
+            complaint=complaint, decision_id=decision.pk, active=True
+        ).update(active=False)
         if released:
             audit_record(
                 actor=actor,
