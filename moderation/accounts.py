@@ -1,0 +1,143 @@
+"""Staff accounts, API tokens, and the login lockout.
+
+Staff sign in with a password and a TOTP code (django-otp). Repeated failures from
+one address for one username lock that pair for a while; the lockout is audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from audit.services import SYSTEM, audit_record
+from takedown import roles
+from takedown.exceptions import InvalidInput
+
+User = get_user_model()
+
+TOKEN_ROLES = (roles.TRUSTED_FLAGGER, roles.AUTHORITY, roles.PLATFORM)
+
+
+class Events:
+    STAFF_CREATED = "staff.created"
+    TOKEN_CREATED = "api_token.created"
+    LOGIN = "staff.login"
+    LOGIN_LOCKED = "staff.login_locked"
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    user: object
+    password: str
+    device: TOTPDevice
+
+
+def lockout_limits() -> tuple[int, int]:
+    """(failures allowed, lock seconds)."""
+    return (int(getattr(settings, "STAFF_LOGIN_MAX_FAILURES", 5)),
+            int(getattr(settings, "STAFF_LOGIN_LOCK_SECONDS", 15 * 60)))
+
+
+def _key(username: str, ip: str) -> str:
+    digest = hashlib.sha256(f"{username.strip().lower()}|{ip}".encode()).hexdigest()[:32]
+    return f"staff-login-failures:{digest}"
+
+
+def is_locked(username: str, ip: str) -> bool:
+    limit, _seconds = lockout_limits()
+    return int(cache.get(_key(username, ip), 0) or 0) >= limit
+
+
+def record_failure(username: str, ip: str) -> bool:
+    """Count one failed step (password or code); True when this failure locks the pair."""
+    limit, seconds = lockout_limits()
+    key = _key(username, ip)
+    cache.add(key, 0, seconds)
+    try:
+        failures = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        failures = 1
+    if failures == limit:
+        user = User.objects.filter(username=username).first()
+        with transaction.atomic():
+            audit_record(
+                actor=SYSTEM,
+                code=Events.LOGIN_LOCKED,
+                target=("user", user.pk if user else 0),
+                details={"username": username[:150], "failures": failures, "lock_seconds": seconds,
+                         "client": hashlib.sha256(ip.encode()).hexdigest()[:16]},
+            )
+        return True
+    return failures > limit
+
+
+def clear_failures(username: str, ip: str) -> None:
+    cache.delete(_key(username, ip))
+
+
+def record_login(user, ip: str) -> None:
+    with transaction.atomic():
+        audit_record(actor=f"user:{user.pk}", code=Events.LOGIN, target=("user", user.pk),
+                     details={"client": hashlib.sha256(ip.encode()).hexdigest()[:16]})
+
+
+def _group(role: str) -> Group:
+    group, _created = Group.objects.get_or_create(name=role)
+    return group
+
+
+def staff_create(*, username: str, role: str, actor: str = SYSTEM, password: str | None = None,
+                 totp_key: str | None = None) -> NewStaff:
+    """Create (or reset) a staff account with a one-time password and a fresh TOTP device."""
+    if role not in roles.STAFF_ROLES:
+        raise InvalidInput(f"Role must be one of: {', '.join(roles.STAFF_ROLES)}.")
+    username = username.strip()
+    if not username:
+        raise InvalidInput("Give a username.")
+    password = password or secrets.token_urlsafe(12)
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(username=username)
+        user.set_password(password)
+        user.is_staff = role == roles.ADMIN
+        user.save()
+        user.groups.add(_group(role))
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=True,
+                                           **({"key": totp_key} if totp_key else {}))
+        audit_record(actor=actor, code=Events.STAFF_CREATED, target=("user", user.pk),
+                     details={"username": username, "role": role, "reset": not created})
+    return NewStaff(user, password, device)
+
+
+def api_token_create(*, username: str, platform: bool = False, role: str = "", actor: str = SYSTEM) -> Token:
+    """An API account and its token. ``platform`` makes it a host-platform integration account."""
+    if platform:
+        role = roles.PLATFORM
+    if role and role not in TOKEN_ROLES:
+        raise InvalidInput(f"Token roles: {', '.join(TOKEN_ROLES)}.")
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(username=username.strip())
+        if created:
+            user.set_unusable_password()
+            user.save()
+        if role:
+            user.groups.add(_group(role))
+        token, _created = Token.objects.get_or_create(user=user)
+        audit_record(actor=actor, code=Events.TOKEN_CREATED, target=("user", user.pk),
+                     details={"username": user.username, "role": role or None})
+    return token
+
+
+def demo_totp_key(username: str) -> str:
+    """Development only: a TOTP key derived from the username, so testers can compute codes."""
+    return hashlib.sha1(f"takedown-demo-totp:{username}".encode()).hexdigest()

@@ -1,0 +1,540 @@
+"""API adapters of the moderator workspace: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit import preservation
+from complaints.models import Complaint
+from complaints.selectors import complaint_by_reference
+from complaints.vocabulary import DISCLOSED_KIND_KEYS
+from moderation import selectors, services
+from moderation.models import Appeal, CounterNotice, Decision, Incident, Measure
+from takedown import roles
+from takedown.access import HasRole
+from takedown.exceptions import InvalidInput, NotFound
+from takedown.ratelimit import public_throttle
+
+Reviewers = HasRole.of(*services.REVIEWERS)
+CaseReaders = HasRole.of(*services.REVIEWERS, roles.INVESTIGATOR)
+
+
+def load_case(reference: str, user) -> Complaint:
+    """The case, if this user may see it (investigators: only cases their legal request covers)."""
+    complaint = complaint_by_reference(reference)
+    if complaint is None:
+        raise NotFound("No case with this reference.")
+    if not roles.has_role(user, *services.REVIEWERS) and not preservation.investigator_can_see(user, complaint):
+        # Same answer as a missing case: an investigator learns nothing outside their scope.
+        raise NotFound("No case with this reference.")
+    return complaint
+
+
+# --- Output ----------------------------------------------------------------------------------
+
+
+def decision_json(d: Decision) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "case": d.complaint.reference,
+        "state": d.state,
+        "decided_by": d.decided_by.get_username(),
+        "based_on_version": d.based_on_version,
+        "manifestly_unfounded": d.manifestly_unfounded,
+        "incident_id": d.incident_id,
+        "replaces_decision_id": d.replaces_id,
+        "statement_of_reasons": services.statement_of_reasons(d),
+        "item_actions": [
+            {"item_id": a.item_id, "kind": a.kind, "state": a.state, "updated_at": a.updated_at}
+            for a in d.item_actions.all()
+        ],
+    }
+
+
+def queue_row_json(c: Complaint) -> dict[str, Any]:
+    return {
+        "reference": c.reference,
+        "priority": c.priority,
+        "priority_reasons": c.priority_reasons,
+        "status": c.status,
+        "disclosed_info": c.disclosed_info,
+        "harms": c.harms,
+        "language": c.language,
+        "source": c.source,
+        "threat_to_life": c.threat_to_life,
+        "victim_is_minor": c.victim_is_minor,
+        "items": c.item_count or 0,
+        "received_at": c.received_at,
+        "response_due_at": c.response_due_at,
+        "time_left": c.time_left,
+        "overdue": c.is_overdue,
+        "breached_at": c.breached_at,
+        "claimed_by": c.claimed_by,
+        "claim_expires_at": c.claim_expires_at,
+    }
+
+
+def case_json(complaint: Complaint) -> dict[str, Any]:
+    claim = services.active_claim(complaint)
+    return {
+        "reference": complaint.reference,
+        "version": services.case_version(complaint),
+        "status": complaint.status,
+        "priority": complaint.priority,
+        "priority_reasons": complaint.priority_reasons,
+        "source": complaint.source,
+        "relationship": complaint.relationship,
+        "complainant": {
+            "name": complaint.complainant_name,
+            "email": complaint.complainant_email,
+            "phone": complaint.complainant_phone,
+        },
+        "victim": {"name": complaint.victim_name, "is_minor": complaint.victim_is_minor},
+        "disclosed_info": complaint.disclosed_info,
+        "harms": complaint.harms,
+        "explanation": complaint.explanation,
+        "evidence_excerpt": complaint.evidence_excerpt,
+        "language": complaint.language,
+        "received_at": complaint.received_at,
+        "response_due_at": complaint.response_due_at,
+        "missing": complaint.missing,
+        "claim": {"moderator": claim.moderator.get_username(), "expires_at": claim.expires_at} if claim else None,
+        "items": [{"id": i.pk, "position": i.position, "url": i.url, "note": i.note} for i in complaint.items.all()],
+        "evidence": [
+            {"id": e.pk, "name": e.original_name, "content_type": e.content_type, "size": e.size, "sha256": e.sha256,
+             "received_at": e.received_at, "url": f"/staff/cases/{complaint.reference}/evidence/{e.pk}/"}
+            for e in complaint.evidence.all()
+        ],
+        "decisions": [decision_json(d) for d in selectors.case_decisions(complaint)],
+        "history": [
+            {"id": e.pk, "at": e.created_at, "actor": e.actor, "code": e.code, "details": e.details}
+            for e in selectors.case_history(complaint)
+        ],
+        "related": selectors.related_cases(complaint),
+    }
+
+
+# --- Queue and cases ---------------------------------------------------------------------------
+
+
+class QueueApi(APIView):
+    permission_classes = [Reviewers]
+
+    @extend_schema(
+        summary="Open cases, most urgent first",
+        parameters=[
+            OpenApiParameter("priority", str, enum=["P0", "P1", "P2"]),
+            OpenApiParameter("status", str, enum=list(Complaint.OPEN_STATUSES)),
+            OpenApiParameter("kind", str, description="A kind of disclosed information"),
+            OpenApiParameter("language", str),
+            OpenApiParameter("overdue", int, description="1: only cases past their response deadline"),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="1..100"),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        filters, page, page_size = parse_queue_query(request.query_params)
+        result = selectors.queue_page(filters, page=page, page_size=page_size)
+        return Response({
+            "counts": result.counts,
+            "overdue": result.overdue_count,
+            "total": result.total,
+            "page": result.page,
+            "page_size": result.page_size,
+            "pages": result.pages,
+            "results": [queue_row_json(c) for c in result.rows],
+        })
+
+
+def parse_queue_query(params) -> tuple[selectors.QueueFilters, int, int]:
+    """Shared by the API and the page, so the two cannot filter differently."""
+    errors: dict[str, list[str]] = {}
+    priority = params.get("priority", "")
+    if priority and priority not in selectors.PRIORITIES:
+        errors["priority"] = ["One of P0, P1, P2."]
+    status_ = params.get("status", "")
+    if status_ and status_ not in Complaint.OPEN_STATUSES:
+        errors["status"] = [f"One of: {', '.join(Complaint.OPEN_STATUSES)}."]
+    kind = params.get("kind", "")
+    if kind and kind not in DISCLOSED_KIND_KEYS:
+        errors["kind"] = ["Unknown kind of information."]
+    language = params.get("language", "")[:8]
+    try:
+        page = int(params.get("page", 1) or 1)
+        page_size = int(params.get("page_size", selectors.PAGE_SIZE_DEFAULT) or selectors.PAGE_SIZE_DEFAULT)
+    except ValueError:
+        errors["page"] = ["Whole numbers only."]
+        page, page_size = 1, selectors.PAGE_SIZE_DEFAULT
+    if not 1 <= page_size <= selectors.PAGE_SIZE_MAX:
+        errors["page_size"] = [f"1 to {selectors.PAGE_SIZE_MAX}."]
+    if page < 1 or page > 1_000_000:
+        errors["page"] = ["Out of range."]
+    if errors:
+        raise InvalidInput("The queue filters are invalid.", fields=errors)
+    overdue = params.get("overdue", "") in ("1", "true", "yes")
+    return selectors.QueueFilters(priority, status_, kind, language, overdue), page, page_size
+
+
+class CaseApi(APIView):
+    permission_classes = [CaseReaders]
+
+    @extend_schema(summary="A case: items, evidence metadata, decisions, history, related cases", responses={200: dict})
+    def get(self, request: Request, reference: str) -> Response:
+        complaint = load_case(reference, request.user)
+        services.case_viewed(complaint=complaint, user=request.user)
+        return Response(case_json(complaint))
+
+
+class ClaimApi(APIView):
+    permission_classes = [Reviewers]
+
+    @extend_schema(summary="Claim (or renew the claim on) a case", request=None, responses={200: dict})
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = load_case(reference, request.user)
+        claim = services.claim_take(complaint=complaint, user=request.user)
+        complaint.refresh_from_db()
+        return Response({"reference": complaint.reference, "claimed_by": request.user.get_username(),
+                         "expires_at": claim.expires_at, "version": services.case_version(complaint)})
+
+
+class ReleaseApi(APIView):
+    permission_classes = [Reviewers]
+
+    @extend_schema(summary="Release a claimed case", request=None, responses={200: dict})
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = load_case(reference, request.user)
+        services.claim_release(complaint=complaint, user=request.user)
+        return Response({"reference": complaint.reference, "released": True})
+
+
+class DecisionIn(serializers.Serializer):
+    measure = serializers.ChoiceField(choices=Measure.values)
+    item_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=100)
+    territorial_scope = serializers.ListField(child=serializers.CharField(max_length=2), required=False,
+                                              max_length=300, default=list)
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    facts = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
+    ground_type = serializers.ChoiceField(choices=Decision.GroundType.values, default=Decision.GroundType.LEGAL)
+    legal_ground = serializers.CharField(required=False, allow_blank=True, default="", max_length=5_000)
+    explanation = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
+    automated_detection = serializers.BooleanField(default=False)
+    automated_decision = serializers.BooleanField(default=False)
+    redress = serializers.CharField(required=False, allow_blank=True, default="", max_length=5_000)
+    manifestly_unfounded = serializers.BooleanField(default=False)
+    expected_version = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+
+
+def decision_input(data: dict[str, Any], *, expected_version: str = "") -> services.DecisionInput:
+    return services.DecisionInput(
+        measure=data["measure"],
+        item_ids=data.get("item_ids") or None,
+        territorial_scope=data.get("territorial_scope") or [],
+        end_date=data.get("end_date"),
+        facts=data.get("facts", ""),
+        ground_type=data.get("ground_type", Decision.GroundType.LEGAL),
+        legal_ground=data.get("legal_ground", ""),
+        explanation=data.get("explanation", ""),
+        automated_detection=data.get("automated_detection", False),
+        automated_decision=data.get("automated_decision", False),
+        redress=data.get("redress", ""),
+        manifestly_unfounded=data.get("manifestly_unfounded", False),
+        expected_version=data.get("expected_version") or expected_version or None,
+    )
+
+
+class DecisionsApi(APIView):
+    permission_classes = [Reviewers]
+
+    @extend_schema(summary="Decide a case with a statement of reasons", request=DecisionIn, responses={201: dict})
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = load_case(reference, request.user)
+        incoming = DecisionIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        # The case version may also come as an If-Match header (an ETag-style precondition).
+        if_match = (request.headers.get("If-Match") or "").strip('"')
+        decision = services.decision_create(
+            complaint=complaint, user=request.user,
+            data=decision_input(incoming.validated_data, expected_version=if_match),
+        )
+        return Response(decision_json(decision), status=status.HTTP_201_CREATED)
+
+
+# --- Counter-notices ------------------------------------------------------------------------------
+
+
+class CounterNoticeIn(serializers.Serializer):
+    token = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    statement = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
+    evidence = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
+
+
+def counter_notice_json(c: CounterNotice) -> dict[str, Any]:
+    return {"id": c.pk, "decision_id": c.decision_id, "state": c.state, "received_at": c.received_at,
+            "forwarded_at": c.forwarded_at, "wait_ends_at": c.wait_ends_at}
+
+
+class CounterNoticesApi(APIView):
+    """Public: the poster's private token authorises the counter-notice."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [public_throttle("public_intake")]
+
+    @extend_schema(summary="The poster objects to a measure (counter-notice)", request=CounterNoticeIn,
+                   responses={201: dict})
+    def post(self, request: Request) -> Response:
+        incoming = CounterNoticeIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        counter = services.counter_notice_submit(data=services.CounterNoticeInput(**incoming.validated_data))
+        counter.refresh_from_db()
+        return Response(counter_notice_json(counter), status=status.HTTP_201_CREATED)
+
+
+class ProofIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=services.PROOF_KINDS)
+    note = serializers.CharField(max_length=5_000)
+
+
+class CounterNoticeProofApi(APIView):
+    """Staff record the complainant's proof of a complaint to an authority or a lawsuit."""
+
+    permission_classes = [Reviewers]
+
+    @extend_schema(summary="Record proof of a complaint or lawsuit (puts the case on hold)", request=ProofIn,
+                   responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        counter = CounterNotice.objects.select_related("decision__complaint").filter(pk=pk).first()
+        if counter is None:
+            raise NotFound("No such counter-notice.")
+        incoming = ProofIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        counter = services.counter_notice_proof(counter=counter, actor=f"user:{request.user.pk}",
+                                                **incoming.validated_data)
+        return Response(counter_notice_json(counter))
+
+
+# --- Appeals ----------------------------------------------------------------------------------------
+
+
+class AppealIn(serializers.Serializer):
+    token = serializers.CharField(max_length=100, help_text="The complainant's tracking token or the poster's token")
+    grounds = serializers.CharField(max_length=10_000)
+    decision_id = serializers.IntegerField(required=False, min_value=1)
+
+
+def appeal_json(a: Appeal) -> dict[str, Any]:
+    return {"id": a.pk, "decision_id": a.decision_id, "side": a.side, "state": a.state, "filed_at": a.filed_at,
+            "decided_at": a.decided_at, "reasons": a.reasons, "new_decision_id": a.new_decision_id}
+
+
+class AppealsApi(APIView):
+    """POST is public (authorised by either side's private token); GET lists appeals for staff."""
+
+    throttle_classes = [public_throttle("public_intake")]
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [Reviewers()]
+
+    def get_authenticators(self):
+        return [] if self.request.method == "POST" else super().get_authenticators()
+
+    @extend_schema(summary="Appeal a decision (either side, within the appeal window)", request=AppealIn,
+                   responses={201: dict})
+    def post(self, request: Request) -> Response:
+        incoming = AppealIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        appeal = services.appeal_file(**incoming.validated_data)
+        return Response(appeal_json(appeal), status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Open appeals (staff)", responses={200: dict})
+    def get(self, request: Request) -> Response:
+        appeals = Appeal.objects.filter(state=Appeal.State.OPEN).select_related("decision__complaint").order_by("filed_at")
+        return Response({"results": [{**appeal_json(a), "case": a.decision.complaint.reference,
+                                      "decided_by": a.decision.decided_by_id} for a in appeals[:200]]})
+
+
+class AppealDecisionIn(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[Appeal.State.UPHELD, Appeal.State.REVERSED])
+    reasons = serializers.CharField(max_length=10_000)
+    new_decision = DecisionIn(required=False)
+
+
+class AppealDecisionApi(APIView):
+    permission_classes = [Reviewers]
+
+    @extend_schema(summary="Decide an appeal (a moderator other than the one who decided)",
+                   request=AppealDecisionIn, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        appeal = Appeal.objects.select_related("decision__complaint").filter(pk=pk).first()
+        if appeal is None:
+            raise NotFound("No such appeal.")
+        incoming = AppealDecisionIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        new = decision_input(data["new_decision"]) if data.get("new_decision") else None
+        appeal = services.appeal_decide(appeal=appeal, user=request.user, outcome=data["outcome"],
+                                        reasons=data["reasons"], new_decision=new)
+        return Response(appeal_json(appeal))
+
+
+# --- Incidents --------------------------------------------------------------------------------------
+
+
+class IncidentIn(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Incident.Kind.values)
+    note = serializers.CharField(max_length=5_000, required=False, allow_blank=True, default="")
+    cases = serializers.ListField(child=serializers.CharField(max_length=30), max_length=1000, default=list)
+
+
+def _cases_for(references: list[str], user) -> list[Complaint]:
+    found, unknown = [], []
+    for reference in references:
+        complaint = complaint_by_reference(reference)
+        (found if complaint is not None else unknown).append(complaint or reference)
+    if unknown:
+        raise InvalidInput("Some cases do not exist.", fields={"cases": [f"Unknown: {', '.join(unknown)}"]})
+    return found
+
+
+def incident_json(incident: Incident) -> dict[str, Any]:
+    return {
+        "id": incident.pk, "title": incident.title, "kind": incident.kind, "state": incident.state,
+        "note": incident.note, "created_at": incident.created_at,
+        "cases": [{"reference": c.reference, "status": c.status, "priority": c.priority}
+                  for c in incident.complaints.order_by("pk")],
+    }
+
+
+class IncidentsApi(APIView):
+    permission_classes = [Reviewers]
+
+    @extend_schema(summary="Group cases into an incident", request=IncidentIn, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        incoming = IncidentIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        incident = services.incident_create(user=request.user, title=data["title"], kind=data["kind"],
+                                            note=data["note"], complaints=_cases_for(data["cases"], request.user))
+        return Response(incident_json(incident), status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Open incidents", responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response({"results": [incident_json(i) for i in
+                                     Incident.objects.filter(state=Incident.State.OPEN).order_by("-created_at")[:100]]})
+
+
+def _incident(pk: int) -> Incident:
+    incident = Incident.objects.filter(pk=pk).first()
+    if incident is None:
+        raise NotFound("No such incident.")
+    return incident
+
+
+class IncidentApi(APIView):
+    permission_classes = [Reviewers]
+
+    @extend_schema(summary="An incident and its cases", responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(incident_json(_incident(pk)))
+
+
+class IncidentCasesIn(serializers.Serializer):
+    cases = serializers.ListField(child=serializers.CharField(max_length=30), min_length=1, max_length=1000)
+
+
+class IncidentCasesApi(APIView):
+    permission_classes = [Reviewers]
+
+    @extend_schema(summary="Add cases to an incident", request=IncidentCasesIn, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        incoming = IncidentCasesIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        incident = services.incident_add_cases(incident=_incident(pk), user=request.user,
+                                               complaints=_cases_for(incoming.validated_data["cases"], request.user))
+        return Response(incident_json(incident))
+
+
+class IncidentDecisionsApi(APIView):
+    permission_classes = [HasRole.of(*services.SENIORS)]
+
+    @extend_schema(summary="One decision for every open case of the incident; a result per case",
+                   request=DecisionIn, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        incoming = DecisionIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        results = services.incident_decide(incident=_incident(pk), user=request.user,
+                                           data=decision_input(incoming.validated_data))
+        return Response({"results": [r.__dict__ for r in results]})
+
+
+# --- Misuse -----------------------------------------------------------------------------------------
+
+
+class MisuseIn(serializers.Serializer):
+    submitter_key = serializers.CharField(max_length=80)
+    reason = serializers.CharField(max_length=5_000)
+    days = serializers.IntegerField(required=False, min_value=1, max_value=365)
+
+
+class MisuseStepApi(APIView):
+    permission_classes = [HasRole.of(*services.SENIORS)]
+    step = "warn"
+
+    @extend_schema(summary="Warn or suspend a submitter (DSA Art. 23)", request=MisuseIn, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        incoming = MisuseIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        if self.step == "warn":
+            standing = services.misuse_warn(submitter_key=data["submitter_key"], user=request.user,
+                                            reason=data["reason"])
+        else:
+            if "days" not in data:
+                raise InvalidInput("Say how many days the suspension lasts.", fields={"days": ["Required."]})
+            standing = services.misuse_suspend(submitter_key=data["submitter_key"], user=request.user,
+                                               reason=data["reason"], days=data["days"])
+        return Response({"submitter_key": standing.submitter_key, "state": standing.state,
+                         "warned_at": standing.warned_at, "suspended_until": standing.suspended_until,
+                         "figures": services.misuse_figures(standing.submitter_key)})
+
+
+class MisuseFiguresApi(APIView):
+    permission_classes = [HasRole.of(*services.SENIORS)]
+
+    @extend_schema(summary="Submitters with manifestly unfounded notices, with their figures", responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response({"results": selectors_misuse_candidates()})
+
+
+def selectors_misuse_candidates() -> list[dict[str, Any]]:
+    from django.db.models import Count
+
+    from moderation.models import SubmitterStanding
+
+    keys = (Decision.objects.filter(manifestly_unfounded=True).exclude(submitter_key="")
+            .values("submitter_key").annotate(n=Count("pk")).order_by("-n")[:100])
+    standings = {s.submitter_key: s for s in SubmitterStanding.objects.filter(
+        submitter_key__in=[k["submitter_key"] for k in keys])}
+    out = []
+    for row in keys:
+        figures = services.misuse_figures(row["submitter_key"])
+        standing = standings.get(row["submitter_key"])
+        out.append({"submitter_key": row["submitter_key"], "figures": figures,
+                    "recommended": services.misuse_recommended(figures),
+                    "state": standing.state if standing else "good",
+                    "suspended_until": standing.suspended_until if standing else None})
+    return out
+

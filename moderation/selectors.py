@@ -1,0 +1,233 @@
+"""Reads of the moderator workspace: the queue, a case, related cases, the complainant's panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from audit.models import AuditEvent
+from complaints.models import Complaint, ComplaintItem, Evidence
+from deadlines.models import Timer
+from moderation.models import Appeal, Claim, CounterNotice, Decision, Measure
+
+BREACH_KIND = "response_breach"
+PAGE_SIZE_DEFAULT = 25
+PAGE_SIZE_MAX = 100
+PRIORITIES = ("P0", "P1", "P2")
+
+
+# --- Time left, in plain words ------------------------------------------------------------
+
+
+def _span(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)d d %(h)d h") % {"d": days, "h": hours} if hours else _("%(d)d d") % {"d": days}
+    if hours:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": mins} if mins else _("%(h)d h") % {"h": hours}
+    return ngettext("%(m)d min", "%(m)d min", mins) % {"m": max(mins, 0)}
+
+
+def time_left_text(due: datetime | None, now: datetime) -> str:
+    """'3 h 20 min left', 'overdue by 2 h', or why there is no deadline yet."""
+    if due is None:
+        return _("no deadline yet (report incomplete)")
+    delta = (due - now).total_seconds()
+    if delta >= 0:
+        return _("%(span)s left") % {"span": _span(delta)}
+    return _("overdue by %(span)s") % {"span": _span(-delta)}
+
+
+# --- The queue ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    priority: str = ""
+    status: str = ""
+    kind: str = ""
+    language: str = ""
+    overdue: bool = False
+
+
+@dataclass
+class QueuePage:
+    rows: list[Complaint]
+    counts: dict[str, int]
+    overdue_count: int
+    total: int
+    page: int
+    page_size: int
+    now: datetime
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _open_cases() -> QuerySet[Complaint]:
+    return Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES)
+
+
+def _with_kind(qs: QuerySet[Complaint], kind: str) -> QuerySet[Complaint]:
+    if connection.vendor == "postgresql":
+        return qs.filter(disclosed_info__contains=[kind])
+    # SQLite has no JSON containment: the stored list is text, match the quoted key.
+    return qs.filter(disclosed_info__icontains=f'"{kind}"')
+
+
+def queue_page(filters: QueueFilters, *, page: int = 1, page_size: int = PAGE_SIZE_DEFAULT,
+               now: datetime | None = None) -> QueuePage:
+    """Open cases, most urgent first: priority, then deadline (incomplete ones last in each).
+
+    Two queries whatever the page size: one for the counts, one for the page with the
+    claim holder, item count and breach time joined in as subqueries.
+    """
+    now = now or timezone.now()
+    page_size = max(1, min(int(page_size), PAGE_SIZE_MAX))
+    page = max(1, int(page))
+    qs = _open_cases()
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = _with_kind(qs, filters.kind)
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    if filters.overdue:
+        qs = qs.filter(response_due_at__lt=now)
+    by_priority = {
+        row["priority"]: (row["n"], row["late"])
+        for row in qs.order_by().values("priority").annotate(n=Count("pk"), late=Count("pk", filter=Q(response_due_at__lt=now)))
+    }
+    counts = {p: by_priority.get(p, (0, 0))[0] for p in PRIORITIES}
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
+        total = counts.get(filters.priority, 0)
+        overdue = by_priority.get(filters.priority, (0, 0))[1]
+    else:
+        total = sum(counts.values())
+        overdue = sum(late for _n, late in by_priority.values())
+    active_claims = Claim.objects.filter(complaint=OuterRef("pk"), state=Claim.State.ACTIVE, expires_at__gt=now)
+    rows = list(
+        qs.annotate(
+            claimed_by=Subquery(active_claims.values("moderator__username")[:1]),
+            claim_expires_at=Subquery(active_claims.values("expires_at")[:1]),
+            breached_at=Subquery(
+                Timer.objects.filter(
+                    kind=BREACH_KIND, target_type="complaint", target_id=OuterRef("pk"), state=Timer.State.DONE
+                ).values("fired_at")[:1]
+            ),
+            item_count=Subquery(
+                ComplaintItem.objects.filter(complaint=OuterRef("pk"))
+                .order_by().values("complaint").annotate(c=Count("pk")).values("c")[:1]
+            ),
+        )
+        .only("id", "status", "priority", "priority_reasons", "disclosed_info", "harms", "language", "received_at",
+              "response_due_at", "threat_to_life", "victim_is_minor", "source")
+        .order_by("priority", F("response_due_at").asc(nulls_last=True), "pk")[(page - 1) * page_size: page * page_size]
+    )
+    for row in rows:
+        row.time_left = time_left_text(row.response_due_at, now)
+        row.is_overdue = bool(row.response_due_at and row.response_due_at < now)
+    return QueuePage(rows, counts, overdue, total, page, page_size, now)
+
+
+# --- One case ------------------------------------------------------------------------------------
+
+
+def case_history(complaint: Complaint) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(target_type="complaint", target_id=str(complaint.pk)).order_by("id"))
+
+
+def related_cases(complaint: Complaint, limit: int = 20) -> list[dict[str, Any]]:
+    """Other cases with the same victim, the same location, or the same disclosed value."""
+    found: dict[int, set[str]] = {}
+
+    def add(ids, reason: str) -> None:
+        for pk in ids:
+            if pk != complaint.pk:
+                found.setdefault(pk, set()).add(reason)
+
+    urls = [i.url for i in complaint.items.all()]
+    if urls:
+        add(ComplaintItem.objects.filter(url__in=urls).values_list("complaint_id", flat=True)[:limit], "same_url")
+    if complaint.victim_name_digest:
+        # A keyed digest of the victim's normalised name: names are encrypted at rest.
+        add(
+            Complaint.objects.filter(victim_name_digest=complaint.victim_name_digest)
+            .values_list("pk", flat=True)[:limit],
+            "same_victim",
+        )
+    hashes = [e.sha256 for e in complaint.evidence.all()]
+    if hashes:
+        add(Evidence.objects.filter(sha256__in=hashes).values_list("complaint_id", flat=True)[:limit], "same_evidence")
+    try:
+        from prevention.staydown import staydown_matches, values_in_complaint
+
+        references = set(staydown_matches(sorted(values_in_complaint(complaint))).values())
+    except ImportError:
+        references = set()
+    for reference in references:
+        parsed = Complaint.pk_from_reference(reference)
+        if parsed:
+            add([parsed[1]], "same_value")
+    cases = Complaint.objects.filter(pk__in=list(found)[:limit]).only("id", "received_at", "status", "priority")
+    return [
+        {"reference": c.reference, "status": c.status, "priority": c.priority, "reasons": sorted(found[c.pk])}
+        for c in sorted(cases, key=lambda c: c.pk)
+    ]
+
+
+def case_decisions(complaint: Complaint) -> list[Decision]:
+    return list(
+        Decision.objects.filter(complaint=complaint)
+        .select_related("decided_by")
+        .prefetch_related("item_actions", "counter_notices", "appeals")
+        .order_by("decided_at", "pk")
+    )
+
+
+# --- The complainant's tracking panel -------------------------------------------------------------
+
+
+def tracking_outcome_panel(complaint: Complaint, token: str) -> dict[str, Any] | None:
+    """The outcome section of ``/track/<token>/``: decisions, counter-notices, appeals. No staff names."""
+    decisions = [
+        d for d in Decision.objects.filter(complaint=complaint).prefetch_related("item_actions", "counter_notices",
+                                                                                 "appeals").order_by("decided_at", "pk")
+    ]
+    if not decisions:
+        return None
+    now = timezone.now()
+    window = timedelta(days=complaint.policy.appeal_window_days)
+    entries = []
+    for d in decisions:
+        counters = [c for c in d.counter_notices.all()]
+        appeals = [a for a in d.appeals.all() if a.side == Appeal.Side.COMPLAINANT]
+        actions = [a for a in d.item_actions.all() if a.kind == "apply"]
+        entries.append({
+            "decision": d,
+            "measure_label": d.get_measure_display(),
+            "actions_done": sum(1 for a in actions if a.state == "done"),
+            "actions_total": len(actions),
+            "counters": counters,
+            "waiting_counter": next((c for c in counters if c.state == CounterNotice.State.WAITING), None),
+            "appeals": appeals,
+            "can_appeal": d.measure != Measure.REQUEST_INFO and now <= d.decided_at + window
+            and not any(a.state == Appeal.State.OPEN for a in appeals),
+            "appeal_until": d.decided_at + window,
+        })
+    return {"entries": entries, "token": token, "latest": entries[-1]}

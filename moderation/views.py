@@ -1,0 +1,400 @@
+"""Staff pages: login with a second factor, the queue, case pages, incidents, appeals, misuse.
+
+Adapters only: every change goes through ``moderation.services``; every page works
+without JavaScript (plain forms, details/summary for the blurred evidence).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib import auth, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from complaints.models import Evidence
+from hostplatform.models import WebhookDelivery
+from moderation import accounts, api, forms, selectors, services
+from moderation.models import Appeal, CounterNotice, Incident, ItemAction
+from takedown import roles
+from takedown.access import staff_required
+from takedown.exceptions import DomainError, NotFound
+
+PENDING_KEY = "staff_login_pending"
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or reverse("moderation:queue")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        return reverse("moderation:queue")
+    return target
+
+
+# --- Login ------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    """Step one: the password. Nothing is logged in until the second factor passes."""
+    form = forms.LoginForm(request.POST or None)
+    context = {"form": form, "next": _next_url(request)}
+    if request.method == "POST" and form.is_valid():
+        username, ip = form.cleaned_data["username"], _client_ip(request)
+        if accounts.is_locked(username, ip):
+            context["locked"] = True
+            return render(request, "moderation/login.html", context, status=429)
+        user = auth.authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is None or not roles.has_role(user, *roles.STAFF_ROLES) or not user.is_active:
+            context["locked"] = accounts.record_failure(username, ip)
+            context["failed"] = True
+            return render(request, "moderation/login.html", context, status=429 if context["locked"] else 400)
+        request.session[PENDING_KEY] = {"uid": user.pk, "username": user.get_username()}
+        return redirect(f"{reverse('moderation:login-verify')}?next={context['next']}")
+    return render(request, "moderation/login.html", context, status=400 if request.method == "POST" else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_verify(request: HttpRequest) -> HttpResponse:
+    """Step two: the TOTP code; only then is the session logged in and marked verified."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending:
+        return redirect("moderation:login")
+    form = forms.TotpForm(request.POST or None)
+    context = {"form": form, "next": _next_url(request), "username": pending["username"]}
+    if request.method == "POST" and form.is_valid():
+        ip = _client_ip(request)
+        if accounts.is_locked(pending["username"], ip):
+            context["locked"] = True
+            return render(request, "moderation/login_verify.html", context, status=429)
+        user = auth.get_user_model().objects.filter(pk=pending["uid"], is_active=True).first()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() if user else None
+        if device is None or not device.verify_token(form.cleaned_data["code"].strip()):
+            context["locked"] = accounts.record_failure(pending["username"], ip)
+            context["failed"] = True
+            return render(request, "moderation/login_verify.html", context, status=429 if context["locked"] else 400)
+        request.session.pop(PENDING_KEY, None)
+        auth.login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        otp_login(request, device)
+        accounts.clear_failures(pending["username"], ip)
+        accounts.record_login(user, ip)
+        return redirect(context["next"])
+    return render(request, "moderation/login_verify.html", context, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    auth.logout(request)
+    return redirect("moderation:login")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if roles.has_role(request.user, *services.REVIEWERS):
+        return redirect("moderation:queue")
+    if roles.has_role(request.user, roles.INVESTIGATOR):
+        return redirect("/staff/legal-requests/")
+    return redirect("moderation:login")
+
+
+# --- Queue ---------------------------------------------------------------------------------------
+
+
+@never_cache
+@staff_required(*services.REVIEWERS)
+def queue(request: HttpRequest) -> HttpResponse:
+    try:
+        filters, page, page_size = api.parse_queue_query(request.GET)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        filters, page, page_size = selectors.QueueFilters(), 1, selectors.PAGE_SIZE_DEFAULT
+    result = selectors.queue_page(filters, page=page, page_size=page_size)
+    query = request.GET.copy()
+    query.pop("page", None)
+    from complaints.vocabulary import DISCLOSED_KINDS
+
+    return render(request, "moderation/queue.html", {
+        "result": result, "filters": filters, "query": query.urlencode(), "kinds": DISCLOSED_KINDS,
+        "statuses": [(s, s.label) for s in request_statuses()],
+    })
+
+
+def request_statuses():
+    from complaints.models import Complaint
+
+    return [Complaint.Status(s) for s in Complaint.OPEN_STATUSES]
+
+
+# --- A case ------------------------------------------------------------------------------------
+
+
+def _case_or_404(request: HttpRequest, reference: str):
+    try:
+        return api.load_case(reference, request.user)
+    except NotFound:
+        raise Http404 from None
+
+
+def _decision_form(complaint, data=None) -> forms.DecisionForm:
+    items = [(i.pk, i.url) for i in complaint.items.all()]
+    return forms.DecisionForm(data, item_choices=items,
+                              initial={"expected_version": services.case_version(complaint)})
+
+
+@never_cache
+@staff_required(*services.REVIEWERS, roles.INVESTIGATOR)
+def case(request: HttpRequest, reference: str, decision_form=None, status: int = 200) -> HttpResponse:
+    complaint = _case_or_404(request, reference)
+    services.case_viewed(complaint=complaint, user=request.user)
+    claim = services.active_claim(complaint)
+    decisions = selectors.case_decisions(complaint)
+    reviewer = roles.has_role(request.user, *services.REVIEWERS)
+    return render(request, "moderation/case.html", {
+        "complaint": complaint,
+        "claim": claim,
+        "mine": bool(claim and claim.moderator_id == request.user.pk),
+        "senior": services.is_senior(request.user),
+        "reviewer": reviewer,
+        "decisions": decisions,
+        "decision_form": decision_form or _decision_form(complaint),
+        "appeal_form": forms.AppealDecisionForm(),
+        "proof_form": forms.ProofForm(),
+        "history": selectors.case_history(complaint),
+        "related": selectors.related_cases(complaint),
+        "evidence": list(complaint.evidence.all()),
+        "version": services.case_version(complaint),
+    }, status=status)
+
+
+def _after(request: HttpRequest, reference: str, done: str) -> HttpResponse:
+    messages.success(request, done)
+    return redirect("moderation:case", reference=reference)
+
+
+def _refused(request: HttpRequest, reference: str, exc: DomainError) -> HttpResponse:
+    messages.error(request, exc.message)
+    return redirect("moderation:case", reference=reference)
+
+
+@require_POST
+@staff_required(*services.REVIEWERS)
+def case_claim(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _case_or_404(request, reference)
+    try:
+        services.claim_take(complaint=complaint, user=request.user)
+    except DomainError as exc:
+        return _refused(request, reference, exc)
+    return _after(request, reference, _("You are reviewing this case."))
+
+
+@require_POST
+@staff_required(*services.REVIEWERS)
+def case_release(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _case_or_404(request, reference)
+    try:
+        services.claim_release(complaint=complaint, user=request.user)
+    except DomainError as exc:
+        return _refused(request, reference, exc)
+    messages.success(request, _("Case released to the queue."))
+    return redirect("moderation:queue")
+
+
+@require_POST
+@staff_required(*services.REVIEWERS)
+def case_decide(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _case_or_404(request, reference)
+    form = _decision_form(complaint, request.POST)
+    if not form.is_valid():
+        return case(request, reference, decision_form=form, status=400)
+    try:
+        services.decision_create(complaint=complaint, user=request.user, data=form.to_input())
+    except DomainError as exc:
+        for name, errors in exc.fields.items():
+            if name in form.fields:
+                for error in errors if isinstance(errors, list) else [errors]:
+                    form.add_error(name, str(error))
+        messages.error(request, exc.message)
+        return case(request, reference, decision_form=form, status=exc.status)
+    return _after(request, reference, _("Decision recorded; the measure is being carried out."))
+
+
+@require_POST
+@staff_required(*services.REVIEWERS)
+def appeal_decide(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    complaint = _case_or_404(request, reference)
+    appeal = Appeal.objects.filter(pk=pk, decision__complaint=complaint).select_related("decision").first()
+    if appeal is None:
+        raise Http404
+    form = forms.AppealDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the outcome and the reasons."))
+        return redirect("moderation:case", reference=reference)
+    data = form.cleaned_data
+    new = None
+    if data["outcome"] == Appeal.State.REVERSED and data["new_measure"]:
+        new = services.DecisionInput(measure=data["new_measure"], facts=data["reasons"],
+                                     legal_ground=data["legal_ground"] or appeal.decision.legal_ground,
+                                     explanation=data["reasons"])
+    try:
+        services.appeal_decide(appeal=appeal, user=request.user, outcome=data["outcome"], reasons=data["reasons"],
+                               new_decision=new)
+    except DomainError as exc:
+        return _refused(request, reference, exc)
+    return _after(request, reference, _("Appeal decided."))
+
+
+@require_POST
+@staff_required(*services.REVIEWERS)
+def counter_notice_proof(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    complaint = _case_or_404(request, reference)
+    counter = CounterNotice.objects.filter(pk=pk, decision__complaint=complaint).select_related(
+        "decision__complaint").first()
+    if counter is None:
+        raise Http404
+    form = forms.ProofForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the proof is."))
+        return redirect("moderation:case", reference=reference)
+    try:
+        services.counter_notice_proof(counter=counter, actor=f"user:{request.user.pk}", **form.cleaned_data)
+    except DomainError as exc:
+        return _refused(request, reference, exc)
+    return _after(request, reference, _("Proof recorded; the case is on legal hold."))
+
+
+@require_POST
+@staff_required(*services.REVIEWERS)
+def counter_notice_forward(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Forward a counter-notice whose forwarding was lost (the task never ran)."""
+    complaint = _case_or_404(request, reference)
+    counter = CounterNotice.objects.filter(pk=pk, decision__complaint=complaint).first()
+    if counter is None:
+        raise Http404
+    services.counter_notice_forward(counter.pk)
+    return _after(request, reference, _("Counter-notice forwarded."))
+
+
+@never_cache
+@staff_required(*services.REVIEWERS, roles.INVESTIGATOR)
+def evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Evidence only for staff who may see the case; never rendered inline unless an image copy."""
+    complaint = _case_or_404(request, reference)
+    evidence = Evidence.objects.filter(pk=pk, complaint=complaint).first()
+    if evidence is None:
+        raise Http404
+    original = request.GET.get("original") == "1" or not evidence.display
+    services.case_viewed(complaint=complaint, user=request.user,
+                         what=f"evidence:{evidence.pk}:{'original' if original else 'display'}")
+    stored = evidence.original if original else evidence.display
+    content_type = evidence.content_type if original else (mimetypes.guess_type(stored.name)[0] or "image/png")
+    inline = not original and content_type.startswith("image/")
+    response = FileResponse(stored.open("rb"), content_type=content_type, as_attachment=not inline,
+                            filename=evidence.original_name if original else f"evidence-{evidence.pk}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Incidents, appeals, misuse --------------------------------------------------------------------
+
+
+@never_cache
+@staff_required(*services.REVIEWERS)
+def incidents(request: HttpRequest) -> HttpResponse:
+    form = forms.IncidentForm(request.POST or None, initial={"cases": request.GET.get("cases", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.incident_create(
+                user=request.user, title=form.cleaned_data["title"], kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"], complaints=api._cases_for(form.references(), request.user))
+        except DomainError as exc:
+            messages.error(request, exc.message + " " + " ".join(str(v) for v in exc.fields.values()))
+        else:
+            return redirect("moderation:incident", pk=incident.pk)
+    rows = Incident.objects.filter(state=Incident.State.OPEN).order_by("-created_at")[:100]
+    return render(request, "moderation/incidents.html", {"form": form, "incidents": rows})
+
+
+@never_cache
+@staff_required(*services.REVIEWERS)
+def incident(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = Incident.objects.filter(pk=pk).first()
+    if incident is None:
+        raise Http404
+    form = forms.DecisionForm(request.POST or None)
+    results = None
+    if request.method == "POST":
+        if not services.is_senior(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                results = services.incident_decide(incident=incident, user=request.user, data=form.to_input())
+            except DomainError as exc:
+                messages.error(request, exc.message)
+    cases = incident.complaints.order_by("pk")
+    return render(request, "moderation/incident.html", {
+        "incident": incident, "cases": cases, "form": form, "results": results,
+        "senior": services.is_senior(request.user),
+    })
+
+
+@never_cache
+@staff_required(*services.REVIEWERS)
+def appeals(request: HttpRequest) -> HttpResponse:
+    rows = (Appeal.objects.filter(state=Appeal.State.OPEN).select_related("decision__complaint", "decision__decided_by")
+            .order_by("filed_at")[:200])
+    return render(request, "moderation/appeals.html", {"appeals": rows})
+
+
+@never_cache
+@staff_required(*services.SENIORS)
+def misuse(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        key = request.POST.get("submitter_key", "")
+        reason = request.POST.get("reason", "")
+        try:
+            if request.POST.get("step") == "suspend":
+                days = int(request.POST.get("days") or 0)
+                services.misuse_suspend(submitter_key=key, user=request.user, reason=reason, days=days)
+            else:
+                services.misuse_warn(submitter_key=key, user=request.user, reason=reason)
+        except (DomainError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+        else:
+            messages.success(request, _("Step recorded."))
+        return redirect("moderation:misuse")
+    return render(request, "moderation/misuse.html", {"rows": api.selectors_misuse_candidates()})
+
+
+@never_cache
+@staff_required(*services.REVIEWERS)
+def deliveries(request: HttpRequest) -> HttpResponse:
+    """Instructions to the host platform that need a person: failed or escalated."""
+    if request.method == "POST":
+        from hostplatform.services import delivery_retry_now
+
+        delivery = WebhookDelivery.objects.filter(pk=request.POST.get("delivery")).first()
+        if delivery is not None:
+            try:
+                delivery_retry_now(delivery=delivery, actor=f"user:{request.user.pk}")
+            except DomainError as exc:
+                messages.error(request, exc.message)
+        return redirect("moderation:deliveries")
+    rows = WebhookDelivery.objects.filter(state__in=["failed", "escalated"]).order_by("-updated_at")[:200]
+    stuck = ItemAction.objects.filter(state__in=["failed", "escalated"]).count()
+    return render(request, "moderation/deliveries.html", {"rows": rows, "stuck": stuck})
