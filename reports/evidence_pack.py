@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,9 @@ from complaints.selectors import public_timeline
 from complaints.vocabulary import DISCLOSED_KINDS, HARMS
 
 DOWNLOADED = "evidence_pack.downloaded"
+
+# Font subsetting logs every glyph table at INFO: noise in the service's log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 # The document's words in both languages. A table rather than the gettext catalogue:
 # the pack must come out in the victim's language whatever the request's language is.

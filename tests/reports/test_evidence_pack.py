@@ -1,0 +1,74 @@
+"""The victim's evidence pack: a PDF in their language, from the tracking link only."""
+
+import io
+
+from pypdf import PdfReader
+
+from audit.models import AuditEvent
+from complaints.services import UploadedEvidence
+from reports.evidence_pack import content_digest, pack_content
+from tests.conftest import make_png
+from tests.reports.conftest import decide, submit
+
+
+def _text(pdf: bytes) -> str:
+    # pypdf prefixes each character of fpdf2's CID-keyed CFF font with a NUL byte when
+    # extracting; the ToUnicode map itself is right, so the NULs are dropped here.
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return "\n".join(page.extract_text() for page in pages).replace("\x00", "")
+
+
+def test_tracking_page_links_the_pack(client, db):
+    submission = submit()
+    page = client.get(f"/track/{submission.token}/").content.decode()
+    assert f"/track/{submission.token}/evidence-pack.pdf" in page
+
+
+def test_english_pack_holds_report_items_hashes_decisions_timeline_and_verification(client, db, senior):
+    submission = submit(files=[UploadedEvidence("shot.png", make_png())])
+    decide(submission.complaint, senior, "remove")
+    response = client.get(f"/track/{submission.token}/evidence-pack.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"] and response["Cache-Control"] == "no-store"
+    text = _text(response.content)
+    evidence = submission.complaint.evidence.get()
+    compact = text.replace("\n", "")
+    assert submission.complaint.reference in text
+    assert "https://social.example/p/1" in compact
+    assert evidence.sha256 in compact
+    assert "shot.png" in text
+    assert "Content removed" in text and "Publishing a home address without consent is unlawful." in compact
+    assert "Report received" in text
+    assert "How to verify this document" in text and "shasum -a 256" in compact
+    assert response["X-Content-SHA256"] in compact
+
+
+def test_chinese_pack_is_written_in_chinese(client, db):
+    submission = submit(language="zh-hans", disclosed=["whereabouts"])
+    text = _text(client.get(f"/track/{submission.token}/evidence-pack.pdf").content)
+    assert "证据材料包" in text and "如何核验本文件" in text and "收到投诉" in text
+    assert "Evidence pack" not in text
+
+
+def test_each_download_is_an_audit_event_with_the_printed_digest_and_shows_on_the_timeline(client, db):
+    submission = submit()
+    response = client.get(f"/track/{submission.token}/evidence-pack.pdf")
+    event = AuditEvent.objects.get(code="evidence_pack.downloaded", target_id=str(submission.complaint.pk))
+    assert event.actor == "complainant" and event.details["content_sha256"] == response["X-Content-SHA256"]
+    assert "chen@example.com" not in str(event.details)
+    page = client.get(f"/track/{submission.token}/").content.decode()
+    assert "Evidence pack downloaded" in page
+
+
+def test_digest_is_over_the_content_and_changes_when_the_case_does(db, senior):
+    submission = submit()
+    before = content_digest(pack_content(submission.complaint))
+    assert before == content_digest(pack_content(submission.complaint))
+    decide(submission.complaint, senior, "remove")
+    assert content_digest(pack_content(submission.complaint)) != before
+
+
+def test_unknown_token_is_404_and_writes_nothing(client, db):
+    response = client.get("/track/not-a-real-token/evidence-pack.pdf")
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(code="evidence_pack.downloaded").exists()

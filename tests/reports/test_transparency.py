@@ -1,0 +1,84 @@
+"""The public transparency report: figures, JSON, CSV, the page; constant queries, no personal data."""
+
+import csv
+import io
+
+from django.test import Client
+from django.utils import timezone
+
+from reports.transparency import figures, parse_period
+from tests.reports.conftest import decide, submit
+
+
+def _world(senior):
+    first = submit(disclosed=["home_address", "phone"]).complaint
+    second = submit(disclosed=["whereabouts"], harms=["threats"], name="Wang Fang").complaint
+    submit(disclosed=["phone"])
+    decide(first, senior, "remove")
+    decide(second, senior, "restrict_interaction")
+    return first, second
+
+
+def test_figures_count_notices_measures_time_to_act_and_referrals(db, senior):
+    _world(senior)
+    report = figures(parse_period(None, None))
+    assert report["notices"]["total"] == 3
+    assert report["notices"]["by_source"] == {"public": 3}
+    assert report["notices"]["by_kind"] == {"home_address": 1, "phone": 2, "whereabouts": 1}
+    assert report["measures"]["by_measure"] == {"remove": 1, "restrict_interaction": 1}
+    assert report["time_to_act"]["handled"] == 2
+    assert report["time_to_act"]["share_within_deadline"] == 1.0
+    assert report["time_to_act"]["median_hours"] is not None
+    assert report["referrals"] == {"total": 1, "by_authority": {"public_security": 1}}
+    assert report["breaches"] == 0 and report["appeals"]["reversals"] == 0
+
+
+def test_figures_take_a_constant_number_of_queries(db, senior, django_assert_max_num_queries):
+    _world(senior)
+    with django_assert_max_num_queries(12) as few:
+        figures(parse_period(None, None))
+    for _ in range(5):
+        submit(disclosed=["phone"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        figures(parse_period(None, None))
+
+
+def test_json_api_has_no_personal_data(db, senior, api_client):
+    _world(senior)
+    today = timezone.localdate().isoformat()
+    response = api_client.get(f"/api/v1/transparency/?from=2020-01-01&to={today}")
+    assert response.status_code == 200
+    text = response.content.decode()
+    for personal in ("Chen Jing", "Wang Fang", "chen@example.com", "138", "social.example"):
+        assert personal not in text
+    assert response.json()["period"] == {"from": "2020-01-01", "to": today}
+
+
+def test_csv_by_format_parameter_and_by_suffix(db, senior, api_client):
+    _world(senior)
+    for url in ("/api/v1/transparency/?format=csv", "/api/v1/transparency.csv"):
+        response = api_client.get(url)
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0] == ["section", "key", "value"]
+        assert ["notices", "total", "3"] in rows
+        assert ["measures.by_measure", "remove", "1"] in rows
+
+
+def test_bad_dates_are_a_400_in_the_one_error_shape(db, api_client):
+    for query in ("from=yesterday", "to=2026-13-01", "from=2026-05-01&to=2026-04-01"):
+        response = api_client.get(f"/api/v1/transparency/?{query}")
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["code"] == "invalid" and error["fields"]
+
+
+def test_page_renders_svg_charts_and_a_period_form(db, senior):
+    _world(senior)
+    page = Client().get("/transparency/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count("<svg") == 4 and 'name="from"' in html and 'name="to"' in html
+    assert "Notices by source" in html and "Chen Jing" not in html
+    bad = Client().get("/transparency/?from=nonsense")
+    assert bad.status_code == 400 and "The period is not valid." in bad.content.decode()
