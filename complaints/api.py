@@ -267,6 +267,8 @@ class ComplaintBatchApi(APIView):
 
     permission_classes = [IsTrustedSubmitter]
     parser_classes = [JSONParser]
+    # Authenticated callers count against their token's budget (ratelimit "token" scope).
+    throttle_classes = [public_throttle("public_intake")]
 
     @extend_schema(
         request=inline_serializer("BatchIn", {"complaints": serializers.ListField(child=ComplaintIn())}),

@@ -27,11 +27,16 @@ def _parse(rate: str) -> tuple[int, int]:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # Behind the production proxy the client address comes first in X-Forwarded-For;
-    # only the proxy can set it because gunicorn is not reachable directly.
+    # Behind the production proxy (gunicorn is not reachable directly) the proxy appends
+    # the address it saw to X-Forwarded-For. Entries to its left come from the client and
+    # can be forged to dodge the limit, so count from the right: with N trusted proxies
+    # in a chain the client is the N-th entry from the end.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.PRODUCTION else ""
     if forwarded:
-        return forwarded.split(",")[0].strip()
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        trusted = max(1, int(getattr(settings, "TRUSTED_PROXY_COUNT", 1)))
+        if hops:
+            return hops[-min(trusted, len(hops))]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
