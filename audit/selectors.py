@@ -98,26 +98,32 @@ def inclusion_proofs(indexes: list[int], tree_size: int, *, chunk: int = 1000) -
     """
     proofs: dict[int, list[bytes]] = {}
     for start in range(0, len(indexes), chunk):
-        part = indexes[start : start + chunk]
-        wanted: set[tuple[int, int]] = set()
-
-        def record(level: int, index: int) -> bytes:
-            wanted.add((level, index))
-            return _PLACEHOLDER
-
-        for index in part:
-            merkle.inclusion_proof_from_nodes(record, index, tree_size)
-        nodes: dict[tuple[int, int], bytes] = {}
-        by_level: dict[int, list[int]] = {}
-        for level, index in wanted:
-            by_level.setdefault(level, []).append(index)
-        for level, positions in by_level.items():
-            if level == 0:
-                rows = LogEntry.objects.filter(index__in=positions).values_list("index", "leaf_hash")
-            else:
-                rows = TreeNode.objects.filter(level=level, index__in=positions).values_list("index", "hash")
-            for index, digest in rows:
-                nodes[(level, index)] = bytes(digest)
-        for index in part:
-            proofs[index] = merkle.inclusion_proof_from_nodes(lambda lv, ix: nodes[(lv, ix)], index, tree_size)
+        proofs.update(_proofs_for(indexes[start : start + chunk], tree_size))
     return proofs
+
+
+def _proofs_for(indexes: list[int], tree_size: int) -> dict[int, list[bytes]]:
+    wanted: set[tuple[int, int]] = set()
+
+    def record(level: int, index: int) -> bytes:
+        wanted.add((level, index))
+        return _PLACEHOLDER
+
+    for index in indexes:
+        merkle.inclusion_proof_from_nodes(record, index, tree_size)
+    by_level: dict[int, list[int]] = {}
+    for level, index in wanted:
+        by_level.setdefault(level, []).append(index)
+    nodes: dict[tuple[int, int], bytes] = {}
+    for level, positions in by_level.items():
+        if level == 0:
+            rows = LogEntry.objects.filter(index__in=positions).values_list("index", "leaf_hash")
+        else:
+            rows = TreeNode.objects.filter(level=level, index__in=positions).values_list("index", "hash")
+        for index, digest in rows:
+            nodes[(level, index)] = bytes(digest)
+
+    def stored(level: int, index: int) -> bytes:
+        return nodes[(level, index)]
+
+    return {index: merkle.inclusion_proof_from_nodes(stored, index, tree_size) for index in indexes}

@@ -11,18 +11,22 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from complaints.models import Complaint
-from tests.conftest import valid_payload
+from complaints.services import UploadedEvidence, complaint_add_evidence
+from tests.conftest import make_png, valid_payload
 
 
 @pytest.fixture
 def make_complaint(api_client):
     """Submit a complaint through the public API (with one PNG) and return it."""
 
-    def make(**overrides) -> Complaint:
+    def make(*, evidence: bool = False, **overrides) -> Complaint:
         payload = valid_payload(**overrides)
         response = api_client.post("/api/v1/complaints/", payload, format="json")
         assert response.status_code == 201, response.content
-        return Complaint.objects.latest("pk")
+        complaint = Complaint.objects.latest("pk")
+        if evidence:
+            complaint_add_evidence(complaint=complaint, files=[UploadedEvidence("screenshot.png", make_png())])
+        return complaint
 
     return make
 

@@ -155,7 +155,7 @@ def test_hold_via_api_freezes_the_case_and_release_unfreezes(make_complaint, mak
 def test_export_builds_a_package_that_verifies_and_a_changed_byte_is_found(
     make_complaint, make_user, token_client, legal_request_for, tmp_path, django_capture_on_commit_callbacks
 ):
-    complaint = make_complaint()
+    complaint = make_complaint(evidence=True)
     investigator = make_user("ines", "investigator")
     request = legal_request_for(investigator, [complaint])
     client = token_client(investigator)
@@ -177,10 +177,14 @@ def test_export_builds_a_package_that_verifies_and_a_changed_byte_is_found(
         names = package.namelist()
         bag_info = package.read(f"{export.bag_name}/bag-info.txt").decode()
         events = package.read(f"{export.bag_name}/data/events.jsonl").decode().splitlines()
-    assert "Legal-Request-Reference: " + request.reference_number in bag_info
-    assert f"Exporter: user:{investigator.pk} ines" in bag_info
-    assert f"{export.bag_name}/data/cases/{complaint.reference}/record.json" in names
-    assert any(f"/data/cases/{complaint.reference}/evidence/" in n for n in names) or not complaint.evidence.exists()
+        assert "Legal-Request-Reference: " + request.reference_number in bag_info
+        assert f"Exporter: user:{investigator.pk} ines" in bag_info
+        assert f"{export.bag_name}/data/cases/{complaint.reference}/record.json" in names
+        evidence = complaint.evidence.get()
+        packed = [n for n in names if f"/data/cases/{complaint.reference}/evidence/" in n]
+        assert len(packed) == 1
+        with evidence.original.open("rb") as original:
+            assert package.read(packed[0]) == original.read()  # the original, unchanged
     assert any('"code":"case.exported"' in line for line in events)
 
     # download through the expiring link
