@@ -178,7 +178,7 @@ def intervention_create(
 
 def _end(intervention_id: int, *, state: str, actor: str, code: str, reason: str, now: datetime) -> Intervention:
     """End an active intervention. Call inside a transaction."""
-    intervention = Intervention.objects.select_for_update().select_related("complaint").get(pk=intervention_id)
+    intervention = Intervention.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=intervention_id)
     if intervention.state != Intervention.State.ACTIVE:
         raise Conflict("This intervention has already ended.", code="already_ended")
     intervention.state = state

@@ -84,3 +84,21 @@ def verified_client(user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_signal_counters(settings):
+    """Signal counters live in Redis when it is configured: start every test without any."""
+    if not settings.REDIS_URL:
+        yield
+        return
+    from prevention import signals
+
+    def wipe():
+        client = signals.redis_client()
+        for key in client.scan_iter("prevention:sig:*", count=1000):
+            client.delete(key)
+
+    wipe()
+    yield
+    wipe()
