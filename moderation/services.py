@@ -39,6 +39,7 @@ from moderation.models import (
     PosterNotice,
     SubmitterStanding,
 )
+from reports.assessments import assess_incident
 from takedown import roles
 from takedown.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -855,6 +856,7 @@ def incident_create(*, user, title: str, kind: str, complaints: Sequence[Complai
                      details={"title": incident.title, "kind": kind})
         for complaint in complaints:
             _incident_add(incident, complaint, user, now)
+        assess_incident(incident, actor=actor_for(user))  # serious circumstances over all its cases
     return incident
 
 
@@ -872,6 +874,7 @@ def incident_add_cases(*, incident: Incident, user, complaints: Sequence[Complai
     with transaction.atomic():
         for complaint in complaints:
             _incident_add(incident, complaint, user, now)
+        assess_incident(incident, actor=actor_for(user))  # serious circumstances over all its cases
     return incident
 
 

@@ -232,7 +232,14 @@ def assessment_for(subject_type: str, subject_id: int) -> Assessment | None:
 
 def assessment_context(complaint: Complaint, language: str = "en") -> dict[str, Any]:
     """Context for ``templates/reports/_assessment.html`` on a case page."""
-    row = assessment_for("complaint", complaint.pk)
+    return _context(assessment_for("complaint", complaint.pk), language)
+
+
+def incident_assessment_context(incident, language: str = "en") -> dict[str, Any]:
+    return _context(assessment_for("incident", incident.pk), language)
+
+
+def _context(row: Assessment | None, language: str) -> dict[str, Any]:
     if row is None:
         return {"assessment": None}
     chinese = language.lower().startswith("zh")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,11 +19,6 @@ from takedown.access import staff_required
 from takedown.exceptions import DomainError, RateLimited
 
 CASE_ROLES = (roles.MODERATOR, roles.SENIOR_MODERATOR, roles.ADMIN)
-
-
-def _staff_base():
-    # The staff layout when the staff area provides one; the public layout otherwise.
-    return select_template(["staff/base.html", "base.html"])
 
 
 # --- Transparency ----------------------------------------------------------------------
@@ -129,7 +123,6 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     elif status in Referral.Status.values:
         rows = rows.filter(status=status)
     context = {
-        "base_template": _staff_base(),
         "referrals": rows[:200],
         "status": status,
         "statuses": Referral.Status.choices,
@@ -164,7 +157,6 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             return redirect(f"/staff/referrals/{referral.pk}/")
     allowed = [to for to, (sources, _code) in referrals.TRANSITIONS.items() if referral.status in sources]
     context = {
-        "base_template": _staff_base(),
         "referral": referral,
         "actions": [(to, Referral.Status(to).label) for to in allowed],
         "error": error,

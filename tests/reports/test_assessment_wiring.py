@@ -68,3 +68,29 @@ def test_intake_with_assessment_stays_within_a_small_query_budget(db, django_ass
     submit()  # warm caches (policy)
     with django_assert_max_num_queries(20):
         submit(disclosed=["home_address", "phone"])
+
+
+def test_incident_is_assessed_over_its_cases_counting_a_shared_url_once(db):
+    from moderation.services import incident_add_cases, incident_create
+    from tests.reports.conftest import make_staff
+
+    senior = make_staff("senior9", "senior_moderator")
+    first = submit(disclosed=["whereabouts"], urls=["https://a.example/1", "https://a.example/2"]).complaint
+    second = submit(disclosed=["whereabouts"], urls=["https://a.example/2", "https://a.example/3"]).complaint
+    incident = incident_create(user=senior, title="Leak", kind="same_leak", complaints=[first])
+    assert "2 items of whereabouts information" in assessment_for("incident", incident.pk).result["lines"][1]["en"]
+    incident_add_cases(incident=incident, user=senior, complaints=[second])
+    lines = [line["en"] for line in assessment_for("incident", incident.pk).result["lines"]]
+    assert "3 items of whereabouts information: 6 % of the threshold of 50" in lines
+
+
+def test_case_page_shows_the_assessment_with_its_disclaimer(db):
+    from takedown import roles
+    from tests.reports.conftest import make_staff, verified_client
+
+    complaint = submit(disclosed=["whereabouts"]).complaint
+    page = verified_client(make_staff("mod7", roles.MODERATOR)).get(f"/staff/cases/{complaint.reference}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "1 item of whereabouts information: 2 % of the threshold of 50" in html
+    assert "not a legal finding" in html
