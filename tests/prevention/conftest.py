@@ -94,8 +94,9 @@ def _empty_signal_counters(settings):
         return
     from prevention import signals
 
+    client = signals.redis_client()
+
     def wipe():
-        client = signals.redis_client()
         for key in client.scan_iter("prevention:sig:*", count=1000):
             client.delete(key)
 
