@@ -82,3 +82,9 @@ def test_page_renders_svg_charts_and_a_period_form(db, senior):
     assert "Notices by source" in html and "Chen Jing" not in html
     bad = Client().get("/transparency/?from=nonsense")
     assert bad.status_code == 400 and "The period is not valid." in bad.content.decode()
+
+
+def test_page_speaks_chinese_when_asked(db):
+    page = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/transparency/")
+    html = page.content.decode()
+    assert "透明度报告" in html and "按来源统计的通知" in html
