@@ -7,6 +7,7 @@ Python does not have.
 from pathlib import Path
 
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -16,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         count = 0
-        for locale_dir in settings.LOCALE_PATHS:
+        # The project's catalogue and those apps keep in their own locale/ folder.
+        app_dirs = [Path(app.path) / "locale" for app in apps.get_app_configs()]
+        for locale_dir in [*settings.LOCALE_PATHS, *(d for d in app_dirs if d.is_dir())]:
             for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
