@@ -17,8 +17,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         count = 0
-        # The project's catalogue and those apps keep in their own locale/ folder.
-        app_dirs = [Path(app.path) / "locale" for app in apps.get_app_configs()]
+        # The project's catalogue and those the project's own apps keep in their locale/
+        # folder (third-party packages ship compiled catalogues).
+        base = Path(settings.BASE_DIR).resolve()
+        app_dirs = [
+            Path(app.path) / "locale" for app in apps.get_app_configs() if Path(app.path).resolve().is_relative_to(base)
+        ]
         for locale_dir in [*settings.LOCALE_PATHS, *(d for d in app_dirs if d.is_dir())]:
             for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
                 mo_path = po_path.with_suffix(".mo")
