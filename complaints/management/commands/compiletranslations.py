@@ -21,7 +21,9 @@ class Command(BaseCommand):
         # folder (third-party packages ship compiled catalogues).
         base = Path(settings.BASE_DIR).resolve()
         app_dirs = [
-            Path(app.path) / "locale" for app in apps.get_app_configs() if Path(app.path).resolve().is_relative_to(base)
+            Path(app.path) / "locale"
+            for app in apps.get_app_configs()
+            if Path(app.path).resolve().is_relative_to(base) and "site-packages" not in Path(app.path).parts
         ]
         for locale_dir in [*settings.LOCALE_PATHS, *(d for d in app_dirs if d.is_dir())]:
             for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
