@@ -1,3 +1,17 @@
-"""Web routes of the audit app."""
+"""Web routes of the audit app, mounted under /staff/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("legal-requests/", views.legal_requests, name="legal-requests"),
+    path("legal-requests/<int:pk>/", views.legal_request, name="legal-request"),
+    path("legal-requests/<int:pk>/cases/<str:reference>/", views.case_record, name="case-record"),
+    path("holds/", views.holds, name="holds"),
+    path("holds/<int:pk>/release/", views.hold_release, name="hold-release"),
+    path("exports/", views.export_list, name="exports"),
+    path("exports/<int:pk>/download", views.export_download, name="export-download"),
+]

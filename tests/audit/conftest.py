@@ -76,3 +76,22 @@ def legal_request_for(make_user):
         )
 
     return make
+
+
+@pytest.fixture
+def browser_session():
+    """A staff browser session that passed both factors, as the staff login leaves it."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def make(user: User) -> Client:
+        device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return make
