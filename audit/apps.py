@@ -17,3 +17,9 @@ class AuditConfig(AppConfig):
         request_finished.connect(flush_refusals, dispatch_uid="audit.flush_refusals")
         task_postrun.connect(flush_refusals, dispatch_uid="audit.flush_refusals.task", weak=False)
         connection_created.connect(register_sqlite_functions, dispatch_uid="audit.sqlite_functions")
+
+        from audit.demo import seed_audit_demo
+        from complaints.management.commands.seed_demo import DEMO_SEEDERS
+
+        if seed_audit_demo not in DEMO_SEEDERS:
+            DEMO_SEEDERS.append(seed_audit_demo)
