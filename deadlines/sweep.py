@@ -123,9 +123,22 @@ def _run_batch(*, now: datetime | None, limit: int, careful: bool) -> BatchResul
         # The real moment of the transition: lateness is measured as fired_at - due_at.
         fired_at = timezone.now()
         for outcome, ids in by_outcome.items():
-            Timer.objects.filter(pk__in=ids).update(state=Timer.State.DONE, fired_at=fired_at, outcome=outcome)
+            _mark_done(ids, fired_at, outcome)
             result.fired += len(ids)
     return result
+
+
+def _mark_done(ids: list[int], fired_at: datetime, outcome: str) -> None:
+    if connection.vendor == "postgresql":
+        # One array parameter instead of 500 placeholders: less to send, parse and plan
+        # on the hot path (see bench/b_deadlines.py).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Timer._meta.db_table} SET state = %s, fired_at = %s, outcome = %s WHERE id = ANY(%s)",
+                [Timer.State.DONE, fired_at, outcome, ids],
+            )
+    else:
+        Timer.objects.filter(pk__in=ids).update(state=Timer.State.DONE, fired_at=fired_at, outcome=outcome)
 
 
 def _record_failure(timer: Timer, exc: Exception) -> None:
