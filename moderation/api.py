@@ -348,7 +348,8 @@ class AppealsApi(APIView):
         return [AllowAny()] if self.request.method == "POST" else [Reviewers()]
 
     def get_authenticators(self):
-        return [] if self.request.method == "POST" else super().get_authenticators()
+        # Schema generation asks before a request exists.
+        return [] if getattr(self.request, "method", None) == "POST" else super().get_authenticators()
 
     @extend_schema(summary="Appeal a decision (either side, within the appeal window)", request=AppealIn,
                    responses={201: dict})
