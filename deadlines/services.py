@@ -38,11 +38,21 @@ def register_assignee_lookup(fn: Callable[[Complaint], Any]) -> None:
 
 
 def assignee_of(complaint: Complaint):
+    """The moderator working on the notice now (a registered lookup, else its active claim)."""
     for lookup in _assignee_lookups:
         user = lookup(complaint)
         if user is not None:
             return user
-    return None
+    return _claim_holder(complaint)
+
+
+def _claim_holder(complaint: Complaint):
+    try:
+        from moderation.services import active_claim
+    except ImportError:  # a deployment without the moderator workspace
+        return None
+    claim = active_claim(complaint)
+    return claim.moderator if claim is not None else None
 
 
 def _recipients(users: Iterable | None, role: str | None) -> list:

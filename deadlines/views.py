@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,11 +21,6 @@ BAND_LABELS = {
     "later": gettext_lazy("over 3 days"),
 }
 BAND_TONES = {"overdue": "alert", "lt_4h": "warn"}
-
-
-def _base_template():
-    # The staff layout when the staff area provides one; the public layout otherwise.
-    return select_template(["staff/base.html", "base.html"])
 
 
 def _days(request: HttpRequest) -> int:
@@ -49,7 +43,6 @@ def deadline_board(request: HttpRequest) -> HttpResponse:
     ]
     act_bars = [Bar(label, count) for label, count in selectors.hours_histogram(perf.hours_to_act)]
     context = {
-        "base_template": _base_template(),
         "now": now,
         "days": days,
         "counts": counts,
@@ -69,7 +62,6 @@ def deadline_board(request: HttpRequest) -> HttpResponse:
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     context = {
-        "base_template": _base_template(),
         "notifications": selectors.notifications_for(request.user, unread_only=unread_only),
         "unread_count": selectors.unread_notification_count(request.user),
         "unread_only": unread_only,
