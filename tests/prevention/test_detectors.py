@@ -1,0 +1,555 @@
+"""The personal-information detectors: each kind found, obfuscations seen through,
+look-alikes left alone, and offsets that always point into the original text.
+
+All values are synthetic: ID numbers and cards carry check characters computed for
+these tests, phone numbers are random or from ranges reserved for fiction.
+"""
+
+from __future__ import annotations
+
+import random
+
+import phonenumbers
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prevention.detectors import KINDS, Finding, normalize_value, scan
+
+ID_X = "11010519491231002X"  # check character X
+ID_DIGIT = "440305199003071236"
+UNIONPAY_19 = "6222021234567890128"
+VISA_16 = "4111111111111111"
+MOBILE = "13812345678"
+
+
+def only(text: str, kind: str, **kwargs: object) -> Finding:
+    """The one finding of ``kind`` in ``text``; fails when there is none or several."""
+    found = [f for f in scan(text, **kwargs) if f.type == kind]  # type: ignore[arg-type]
+    assert len(found) == 1, f"expected one {kind} in {text!r}, got {found}"
+    return found[0]
+
+
+def kinds_found(text: str, **kwargs: object) -> list[str]:
+    return [f.type for f in scan(text, **kwargs)]  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------
+# ID numbers
+
+
+def test_id_number_with_valid_check_character_is_found_with_its_span() -> None:
+    text = f"身份证号{ID_DIGIT}，大家看看"
+    finding = only(text, "id_number")
+    assert (finding.start, finding.end) == (4, 22)
+    assert finding.value == ID_DIGIT
+    assert finding.normalized == ID_DIGIT
+    assert finding.confidence >= 0.95
+
+
+def test_id_number_with_lower_case_x_is_normalized_to_upper_case() -> None:
+    finding = only(f"ID {ID_X.lower()} ok", "id_number")
+    assert finding.value == ID_X.lower()
+    assert finding.normalized == ID_X
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        ID_DIGIT[:-1] + "7",  # wrong check character
+        ID_X[:-1] + "5",
+        "510107200102294561",  # valid check character, but 29 February 2001
+        "110105194913310027",  # month 13
+        "990105194912310021",  # no province has prefix 99
+        "110105290001010018",  # born in the future
+    ],
+)
+def test_id_number_that_fails_validation_is_not_reported(number: str) -> None:
+    assert "id_number" not in kinds_found(f"身份证号 {number}")
+
+
+def test_id_number_inside_a_longer_digit_run_is_not_reported() -> None:
+    assert kinds_found(f"编号 9{ID_DIGIT}9") == []
+
+
+# ---------------------------------------------------------------------------
+# Phones
+
+
+@pytest.mark.parametrize(
+    ("written", "e164"),
+    [
+        ("13812345678", "+8613812345678"),
+        ("+86 138 1234 5678", "+8613812345678"),
+        ("0086 13812345678", "+8613812345678"),
+        ("86-13812345678", "+8613812345678"),
+        ("(+86)13812345678", "+8613812345678"),
+        ("010-88886666", "+861088886666"),
+        ("(0755) 8888 6666", "+8675588886666"),
+        ("+44 20 7946 0123", "+442079460123"),
+        ("+44 (0)20 7946 0123", "+442079460123"),
+        ("+1 (201) 555-0123", "+12015550123"),
+        ("(201) 555-0123", "+12015550123"),
+        ("+852 5123 4567", "+85251234567"),
+    ],
+)
+def test_phone_number_is_found_whole_and_normalized_to_e164(written: str, e164: str) -> None:
+    text = f"电话：{written}，快打"
+    finding = only(text, "phone")
+    assert finding.value == written
+    assert text[finding.start : finding.end] == written
+    assert finding.normalized == e164
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电话 12012345678",  # no mainland mobile range starts with 120
+        "电话 2023110512",  # a landline without its trunk 0 is read as a date or a code
+        "热线 400-820-8820",  # shared-cost business number
+        "客服 800-810-1234",  # toll-free
+        "call 1234567",
+        "IP 183.21.246.139",  # the digits of an IPv4 address read like a mobile number
+    ],
+)
+def test_number_that_reaches_no_person_is_not_reported_as_phone(text: str) -> None:
+    assert "phone" not in kinds_found(text)
+
+
+def test_two_mobiles_joined_by_a_slash_are_two_findings() -> None:
+    text = "电话 13812345678/13987654321 都是他的"
+    findings = scan(text)
+    assert [f.normalized for f in findings] == ["+8613812345678", "+8613987654321"]
+    assert [f.value for f in findings] == ["13812345678", "13987654321"]
+
+
+def test_mobile_after_a_date_joined_by_a_space_is_still_found() -> None:
+    finding = only("2023-11-05 13812345678", "phone")
+    assert finding.value == "13812345678"
+
+
+def test_phone_validation_agrees_with_phonenumbers_number_type() -> None:
+    # The detector applies libphonenumber's metadata itself for speed; it must reach
+    # the same verdict as the library on numbers of every shape.
+    from prevention.detectors import _reaches_a_person
+
+    personal = {
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        phonenumbers.PhoneNumberType.VOIP,
+        phonenumbers.PhoneNumberType.PERSONAL_NUMBER,
+        phonenumbers.PhoneNumberType.PAGER,
+    }
+    rng = random.Random(7)
+    for country_code in (1, 7, 33, 39, 44, 49, 61, 81, 82, 86, 852, 853, 886, 800, 882):
+        for _ in range(300):
+            national = str(rng.randint(1, 9)) + "".join(
+                rng.choice("0123456789") for _ in range(rng.randint(5, 11))
+            )
+            number = phonenumbers.PhoneNumber(
+                country_code=country_code, national_number=int(national)
+            )
+            expected = phonenumbers.number_type(number) in personal
+            assert _reaches_a_person(country_code, national) == expected, (country_code, national)
+
+
+# ---------------------------------------------------------------------------
+# Bank cards
+
+
+@pytest.mark.parametrize(
+    "written", [UNIONPAY_19, VISA_16, "4111 1111 1111 1111", "6222-0212-3456-7890-128"]
+)
+def test_card_passing_luhn_with_a_card_prefix_is_found(written: str) -> None:
+    finding = only(f"卡号 {written} 转账", "bank_card")
+    assert finding.value == written
+    assert finding.normalized == written.replace(" ", "").replace("-", "")
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        VISA_16[:-1] + "2",  # fails Luhn
+        "7000123456789010",  # passes Luhn, but no card network issues 7...
+        "1000123456789013",
+        "411111111111111",  # Visa prefix with a length Visa does not use
+    ],
+)
+def test_card_number_that_fails_validation_is_not_reported(number: str) -> None:
+    assert "bank_card" not in kinds_found(f"卡号 {number}")
+
+
+@pytest.mark.parametrize(
+    "label", ["订单号 ", "运单号：", "Order #", "tracking number ", "发票号码 "]
+)
+def test_luhn_valid_number_labelled_as_an_order_or_tracking_number_is_not_a_card(
+    label: str,
+) -> None:
+    assert kinds_found(f"{label}{UNIONPAY_19}") == []
+
+
+def test_contact_word_after_a_reference_label_wins() -> None:
+    finding = only(f"快递单号找不到了，卡号{UNIONPAY_19}", "bank_card")
+    assert finding.normalized == UNIONPAY_19
+    assert only(f"运单 收件人电话{MOBILE}", "phone").normalized == "+86" + MOBILE
+
+
+def test_reference_label_of_an_earlier_number_does_not_silence_the_next_one() -> None:
+    finding = only(f"运单号：954030578308，{MOBILE}", "phone")
+    assert finding.value == MOBILE
+
+
+# ---------------------------------------------------------------------------
+# E-mail
+
+
+@pytest.mark.parametrize(
+    ("written", "normalized"),
+    [
+        ("john.doe@example.com", "john.doe@example.com"),
+        ("John.Doe@Example.COM", "john.doe@example.com"),
+        ("zhang＠example.cn", "zhang@example.cn"),
+        ("zhang (at) example (dot) cn", "zhang@example.cn"),
+        ("zhang[at]example.com", "zhang@example.com"),
+        ("zh\u200bang@exa\u200dmple.com", "zhang@example.com"),
+        ("12345678@example.com", "12345678@example.com"),
+    ],
+)
+def test_email_is_found_in_plain_and_obfuscated_forms(written: str, normalized: str) -> None:
+    text = f"邮箱：{written}，联系他"
+    finding = only(text, "email")
+    assert finding.value == written
+    assert finding.normalized == normalized
+
+
+def test_numeric_mailbox_is_reported_as_email_not_phone() -> None:
+    assert kinds_found(f"邮箱 {MOBILE}@example.com") == ["email"]
+
+
+def test_email_stops_before_a_chinese_full_stop() -> None:
+    finding = only("邮箱 a.b@example.org。email: 别发了", "email")
+    assert finding.value == "a.b@example.org"
+
+
+@pytest.mark.parametrize("text", ["a@b", "foo@bar.c", "@username 你好", "价格 5@10 元"])
+def test_at_sign_without_an_address_is_not_an_email(text: str) -> None:
+    assert kinds_found(text) == []
+
+
+# ---------------------------------------------------------------------------
+# Licence plates
+
+
+@pytest.mark.parametrize(
+    ("written", "normalized"),
+    [
+        ("京A12345", "京A12345"),
+        ("粤B·D12345", "粤BD12345"),  # new-energy, small car
+        ("沪A12345D", "沪A12345D"),  # new-energy, large vehicle
+        ("京A1234挂", "京A1234挂"),  # trailer
+        ("川A-8K123", "川A8K123"),
+        ("浙a 12345", "浙A12345"),
+    ],
+)
+def test_licence_plate_is_found_and_normalized_without_separators(
+    written: str, normalized: str
+) -> None:
+    finding = only(f"车牌{written}，白色轿车", "licence_plate")
+    assert finding.value == written
+    assert finding.normalized == normalized
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "车牌京AI2345",  # I is never issued
+        "车牌京A1BCD5",  # more than two letters on an ordinary plate
+        "编号京A123456789",
+        "新ABC文件",
+    ],
+)
+def test_plate_look_alike_is_not_reported(text: str) -> None:
+    assert "licence_plate" not in kinds_found(text)
+
+
+# ---------------------------------------------------------------------------
+# Addresses
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "他家住在北京市朝阳区建国路88号3栋2单元501室，快去",
+            "北京市朝阳区建国路88号3栋2单元501室",
+        ),
+        ("她住长乐路123弄4号502室。", "长乐路123弄4号502室"),
+        ("地址：幸福花园5栋1单元302室", "幸福花园5栋1单元302室"),
+        ("住在漕溪北路一百二十号", "漕溪北路一百二十号"),
+        ("家在长丰县水湖镇王家村3组12号，", "长丰县水湖镇王家村3组12号"),
+        ("He lives at 221B Baker Street, London NW1 6XE.", "221B Baker Street, London NW1 6XE"),
+        ("home: Flat 4, 42 Oak Avenue now", "Flat 4, 42 Oak Avenue"),
+        (
+            "at 1600 Maple Drive, Springfield, IL 62704 today",
+            "1600 Maple Drive, Springfield, IL 62704",
+        ),
+    ],
+)
+def test_street_address_is_found_with_its_extent(text: str, address: str) -> None:
+    finding = only(text, "address")
+    assert finding.value == address
+    assert text[finding.start : finding.end] == address
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我知道1号线怎么走",
+        "邻里5号那天见",
+        "第3区5号展台",
+        "I walked 3 miles down the road yesterday",
+        "we have 2 Main concerns",
+    ],
+)
+def test_prose_with_numbers_and_place_words_is_not_an_address(text: str) -> None:
+    assert "address" not in kinds_found(text)
+
+
+def test_address_normalization_collapses_whitespace_and_case() -> None:
+    assert normalize_value("address", " 221B  Baker\tStreet ") == "221b baker street"
+    assert normalize_value("address", "建国路８８号") == "建国路88号"
+
+
+# ---------------------------------------------------------------------------
+# Protected persons
+
+
+def test_protected_name_is_found_only_when_passed_in() -> None:
+    text = "这个人叫王小明，住在附近"
+    assert "protected_name" not in kinds_found(text)
+    finding = only(text, "protected_name", protected_names=["王小明"])
+    assert (finding.value, finding.normalized) == ("王小明", "王小明")
+
+
+@pytest.mark.parametrize("written", ["王 小明", "王\u200b小\u200c明", "王·小明"])
+def test_protected_name_with_characters_pulled_apart_is_found(written: str) -> None:
+    finding = only(f"就是{written}干的", "protected_name", protected_names=["王小明"])
+    assert finding.value == written
+    assert finding.normalized == "王小明"
+
+
+def test_latin_protected_name_matches_any_case_but_not_inside_longer_words() -> None:
+    text = "Ann met Annabel and JOHN  SMITH"
+    found = scan(text, protected_names=["Ann", "John Smith"])
+    assert [(f.value, f.normalized) for f in found] == [
+        ("Ann", "ann"),
+        ("JOHN  SMITH", "john smith"),
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Obfuscation
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "１３８１２３４５６７８",  # full-width digits
+        "138 1234 5678",
+        "138-1234-5678",
+        "138.1234.5678",
+        "1 3 8 1 2 3 4 5 6 7 8",
+        "138\u200b1234\u200c5678",
+        "1\u20603\ufeff8\u200d12345678",
+        "一三八一二三四五六七八",
+        "壹叁捌壹贰叁肆伍陆柒捌",
+        "幺三八幺二三四五六七八",
+        "一三八〇〇〇〇五六七八",
+        "１3８ 一二三四 5\u200b6柒8",  # everything at once
+    ],
+)
+def test_obfuscated_mobile_number_is_found_and_its_span_is_the_original_text(
+    written: str,
+) -> None:
+    text = f"大家打他电话{written}，别客气"
+    finding = only(text, "phone")
+    assert finding.value == written
+    assert text[finding.start : finding.end] == written
+    assert finding.normalized in ("+8613812345678", "+8613800005678")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "４４０３０５１９９００３０７１２３６",
+        "440305 19900307 1236",
+        "440305-19900307-1236",
+        "4\u200b40305199003071236",
+        "四四零三零五一九九零零三零七一二三六",
+        "肆肆零叁零伍壹玖玖零零叁零柒壹贰叁陆",
+        "4 4 0 3 0 5 1 9 9 0 0 3 0 7 1 2 3 6",
+        "4４零305 19九0\u200d0307 一236",
+    ],
+)
+def test_obfuscated_id_number_is_found_and_its_span_is_the_original_text(written: str) -> None:
+    text = f"身份证号：{written}。"
+    finding = only(text, "id_number")
+    assert text[finding.start : finding.end] == written
+    assert finding.normalized == ID_DIGIT
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["11010519491231002 X", "1101051949123100２\u200bＸ", "一一零一零五一九四九一二三一零零二x"],
+)
+def test_id_number_check_character_after_a_separator_is_part_of_the_number(written: str) -> None:
+    finding = only(f"身份证 {written}", "id_number")
+    assert finding.value == written
+    assert finding.normalized == ID_X
+
+
+def test_obfuscated_card_number_is_found() -> None:
+    written = "６２２２ 零二一二 3456\u200b7890 一二八"
+    finding = only(f"卡号 {written}", "bank_card")
+    assert finding.value == written
+    assert finding.normalized == UNIONPAY_19
+
+
+# ---------------------------------------------------------------------------
+# Look-alikes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "订单号 20231105123456789012",
+        "订单编号：2023110512345678",
+        "发布于 2023-11-05 12:30:45",
+        "时间戳 1699171200",
+        "时间戳 1699171200123",
+        "20231105123045 的记录",
+        "这台电脑花了 ¥1,299.00，打了 8.5 折",
+        "2023年11月5日我们搬了家，三年后又搬了一次。",
+        "二〇二三年十一月五日，一家人一起去了公园",
+        "快递单号 SF1234567890123",
+        "tracking number 1Z999AA10123456784",
+        "书号 ISBN 978-7-111-12345-6",
+        "验证码 834512，五分钟内有效",
+        "commit 5f3a9b2c13812345678ef0a1b2",
+        "坐标 39.9042, 116.4074",
+        "排名 1 2 3 4 5 6 7 8 9 10",
+        "版本 v12.3.45678901",
+        "The population was 1,412,000,000 in 2023, up 0.5%.",
+        "QQ群 123456789 欢迎加入",
+        "我们今天去了公园，天气很好，一共走了一万二千步。",
+        "Meet me at 10:30 on 11/05/2023 by the station.",
+    ],
+)
+def test_look_alike_of_personal_information_stays_quiet(text: str) -> None:
+    assert scan(text) == []
+
+
+# ---------------------------------------------------------------------------
+# API contract
+
+
+def test_findings_are_sorted_by_start_and_cover_every_kind() -> None:
+    text = (
+        f"王小明 电话{MOBILE} 身份证{ID_X} 卡号{UNIONPAY_19} 邮箱 wang@example.com "
+        "车牌京A12345 住在北京市朝阳区建国路88号"
+    )
+    findings = scan(text, protected_names=["王小明"])
+    assert [f.start for f in findings] == sorted(f.start for f in findings)
+    assert {f.type for f in findings} == set(KINDS)
+
+
+def test_kinds_restricts_what_is_searched_for() -> None:
+    text = f"电话{MOBILE} 邮箱 wang@example.com 身份证{ID_X}"
+    assert kinds_found(text, kinds={"email", "id_number"}) == ["email", "id_number"]
+    assert kinds_found(text, kinds=()) == []
+
+
+def test_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown"):
+        scan("text", kinds={"passport"})
+    with pytest.raises(ValueError, match="unknown"):
+        normalize_value("passport", "E12345678")
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "expected"),
+    [
+        ("id_number", ID_X.lower(), ID_X),
+        ("id_number", "４４０３０５ 一九九〇〇三〇七 1236", ID_DIGIT),
+        ("id_number", ID_DIGIT[:-1] + "7", None),
+        ("phone", "+86 138-1234-5678", "+8613812345678"),
+        ("phone", "一三八一二三四五六七八", "+8613812345678"),
+        ("phone", "(010) 8888 6666", "+861088886666"),
+        ("phone", "12345", None),
+        ("bank_card", "6222 0212 3456 7890 128", UNIONPAY_19),
+        ("bank_card", "6222 0212 3456 7890 129", None),
+        ("email", " Wang (at) Example (dot) COM ", "wang@example.com"),
+        ("email", "not an address", None),
+        ("licence_plate", "粤b·d12345", "粤BD12345"),
+        ("licence_plate", "粤B·D123", None),
+        ("licence_plate", "粤BD12345X", None),
+        ("protected_name", " 王 小明 ", "王小明"),
+        ("protected_name", "John   SMITH", "john smith"),
+        ("protected_name", "   ", None),
+        ("address", "  ", None),
+    ],
+)
+def test_normalize_value_gives_the_canonical_form_or_none(
+    kind: str, raw: str, expected: str | None
+) -> None:
+    assert normalize_value(kind, raw) == expected
+
+
+def test_normalized_of_every_finding_equals_normalize_value_of_its_text() -> None:
+    from prevention.corpus import generate
+
+    for sample in generate(400, seed=11):
+        for f in scan(sample.text, protected_names=sample.protected_names):
+            assert sample.text[f.start : f.end] == f.value
+            assert normalize_value(f.type, f.value) == f.normalized, f
+
+
+# ---------------------------------------------------------------------------
+# Properties
+
+_ALPHABET = st.sampled_from(
+    list(
+        "0123456789０１２３４５６７８９一二三四五六七八九零〇壹贰叁幺十号路栋室京粤A-BXx@＠.。 ()（）+＋-·/_"
+    )
+    + [
+        "\u200b",
+        "\u200d",
+        "\ufeff",
+        "\u3000",
+        "\n",
+        "a",
+        "Z",
+        "at",
+        "dot",
+        "St",
+        "Street",
+        "省",
+        "市",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.lists(_ALPHABET, max_size=80).map("".join) | st.text(max_size=120),
+    names=st.lists(st.text(max_size=6), max_size=3),
+)
+def test_scan_never_raises_and_spans_stay_within_the_text(text: str, names: list[str]) -> None:
+    findings = scan(text, protected_names=names)
+    for f in findings:
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start : f.end] == f.value
+        assert f.type in KINDS
+        assert 0.0 <= f.confidence <= 1.0
+    assert [f.start for f in findings] == sorted(f.start for f in findings)
