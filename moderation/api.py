@@ -144,12 +144,14 @@ class QueueApi(APIView):
         filters, page, page_size = parse_queue_query(request.query_params)
         result = selectors.queue_page(filters, page=page, page_size=page_size)
         return Response({
+            # Counts stop at count_cap + 1 (above it, "counts_capped" names the priorities).
             "counts": result.counts,
+            "counts_capped": sorted(p for p, n in result.counts.items() if n > result.cap),
             "overdue": result.overdue_count,
             "total": result.total,
             "page": result.page,
             "page_size": result.page_size,
-            "pages": result.pages,
+            "has_next": result.has_next,
             "results": [queue_row_json(c) for c in result.rows],
         })
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -68,14 +69,24 @@ class QueuePage:
     page: int
     page_size: int
     now: datetime
+    has_next: bool
+    cap: int
+
+    def shown(self, n: int) -> str:
+        """A count as displayed: above the cap it reads "1000+"."""
+        return f"{self.cap}+" if n > self.cap else str(n)
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+    def counts_shown(self) -> dict[str, str]:
+        return {p: self.shown(n) for p, n in self.counts.items()}
 
     @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+    def total_shown(self) -> str:
+        return self.shown(self.total)
+
+    @property
+    def overdue_shown(self) -> str:
+        return self.shown(self.overdue_count)
 
 
 def _open_cases() -> QuerySet[Complaint]:
@@ -89,16 +100,7 @@ def _with_kind(qs: QuerySet[Complaint], kind: str) -> QuerySet[Complaint]:
     return qs.filter(disclosed_info__icontains=f'"{kind}"')
 
 
-def queue_page(filters: QueueFilters, *, page: int = 1, page_size: int = PAGE_SIZE_DEFAULT,
-               now: datetime | None = None) -> QueuePage:
-    """Open cases, most urgent first: priority, then deadline (incomplete ones last in each).
-
-    Two queries whatever the page size: one for the counts, one for the page with the
-    claim holder, item count and breach time joined in as subqueries.
-    """
-    now = now or timezone.now()
-    page_size = max(1, min(int(page_size), PAGE_SIZE_MAX))
-    page = max(1, int(page))
+def _filtered(filters: QueueFilters, now: datetime) -> QuerySet[Complaint]:
     qs = _open_cases()
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -108,21 +110,47 @@ def queue_page(filters: QueueFilters, *, page: int = 1, page_size: int = PAGE_SI
         qs = qs.filter(language=filters.language)
     if filters.overdue:
         qs = qs.filter(response_due_at__lt=now)
-    by_priority = {
-        row["priority"]: (row["n"], row["late"])
-        for row in qs.order_by().values("priority").annotate(n=Count("pk"), late=Count("pk", filter=Q(response_due_at__lt=now)))
-    }
-    counts = {p: by_priority.get(p, (0, 0))[0] for p in PRIORITIES}
+    return qs
+
+
+def count_cap() -> int:
+    return int(getattr(settings, "QUEUE_COUNT_CAP", 1000))
+
+
+def queue_counts(filters: QueueFilters, now: datetime) -> tuple[dict[str, int], int]:
+    """(open cases per priority, overdue among the selected), each counted up to the cap.
+
+    Four queries, each stopping at ``cap + 1`` rows: a count above the cap is shown as
+    "1000+", so the page costs the same at a million open notices as at a hundred.
+    Counts ignore the priority filter, so the page can show what the other tabs hold.
+    """
+    cap = count_cap()
+    qs = _filtered(filters, now).order_by()
+    counts = {p: qs.filter(priority=p).values("pk")[: cap + 1].count() for p in PRIORITIES}
+    late = qs.filter(response_due_at__lt=now)
+    if filters.priority:
+        late = late.filter(priority=filters.priority)
+    return counts, late.values("pk")[: cap + 1].count()
+
+
+def queue_rows(filters: QueueFilters, *, page: int, page_size: int, now: datetime,
+               extra: int = 0) -> list[Complaint]:
+    """One page of open cases, most urgent first: priority, then deadline (incomplete last).
+
+    One query. The page's ids are chosen first in an inner query, so the joined columns
+    (claim holder, item count, breach time) are computed for the page's rows only,
+    however deep the page. ``extra`` rows beyond the page tell whether there is a next.
+    """
+    qs = _filtered(filters, now)
     if filters.priority:
         qs = qs.filter(priority=filters.priority)
-        total = counts.get(filters.priority, 0)
-        overdue = by_priority.get(filters.priority, (0, 0))[1]
-    else:
-        total = sum(counts.values())
-        overdue = sum(late for _n, late in by_priority.values())
+    order = ("priority", F("response_due_at").asc(nulls_last=True), "pk")
+    start = (page - 1) * page_size
+    page_ids = qs.order_by(*order).values("pk")[start: start + page_size + extra]
     active_claims = Claim.objects.filter(complaint=OuterRef("pk"), state=Claim.State.ACTIVE, expires_at__gt=now)
     rows = list(
-        qs.annotate(
+        Complaint.objects.filter(pk__in=page_ids)
+        .annotate(
             claimed_by=Subquery(active_claims.values("moderator__username")[:1]),
             claim_expires_at=Subquery(active_claims.values("expires_at")[:1]),
             breached_at=Subquery(
@@ -137,12 +165,25 @@ def queue_page(filters: QueueFilters, *, page: int = 1, page_size: int = PAGE_SI
         )
         .only("id", "status", "priority", "priority_reasons", "disclosed_info", "harms", "language", "received_at",
               "response_due_at", "threat_to_life", "victim_is_minor", "source")
-        .order_by("priority", F("response_due_at").asc(nulls_last=True), "pk")[(page - 1) * page_size: page * page_size]
+        .order_by(*order)
     )
     for row in rows:
         row.time_left = time_left_text(row.response_due_at, now)
         row.is_overdue = bool(row.response_due_at and row.response_due_at < now)
-    return QueuePage(rows, counts, overdue, total, page, page_size, now)
+    return rows
+
+
+def queue_page(filters: QueueFilters, *, page: int = 1, page_size: int = PAGE_SIZE_DEFAULT,
+               now: datetime | None = None) -> QueuePage:
+    """The queue as the page and the API show it: five queries whatever the page size."""
+    now = now or timezone.now()
+    page_size = max(1, min(int(page_size), PAGE_SIZE_MAX))
+    page = max(1, int(page))
+    counts, overdue = queue_counts(filters, now)
+    rows = queue_rows(filters, page=page, page_size=page_size, now=now, extra=1)
+    has_next = len(rows) > page_size
+    total = counts[filters.priority] if filters.priority else sum(counts.values())
+    return QueuePage(rows[:page_size], counts, overdue, total, page, page_size, now, has_next, count_cap())
 
 
 # --- One case ------------------------------------------------------------------------------------

@@ -58,6 +58,19 @@ def test_overdue_cases_show_their_breach_and_plain_time(moderator, submit):
     assert Timer.objects.filter(kind="response_breach", state="done", target_id=complaint.pk).exists()
 
 
+def test_counts_stop_at_the_cap_and_say_so(moderator, submit, settings):
+    settings.QUEUE_COUNT_CAP = 2
+    for _ in range(4):
+        submit()
+    body = client_for(moderator).get("/api/v1/queue/?page_size=3").json()
+    assert body["counts"]["P1"] == 3 and body["counts_capped"] == ["P1"]
+    assert len(body["results"]) == 3 and body["has_next"] is True
+    last = client_for(moderator).get("/api/v1/queue/?page_size=3&page=2").json()
+    assert len(last["results"]) == 1 and last["has_next"] is False
+    page = selectors.queue_page(selectors.QueueFilters())
+    assert page.counts_shown["P1"] == "2+"
+
+
 def test_time_left_is_written_plainly():
     now = timezone.now()
     assert selectors.time_left_text(now + timedelta(hours=3, minutes=20, seconds=5), now) == "3 h 20 min left"
@@ -73,7 +86,7 @@ def test_queue_takes_the_same_number_of_queries_whatever_the_page_size(moderator
         complaint, _ = submit(items=[(f"https://x.example/{i}", ""), (f"https://x.example/{i}b", "")])
         if i % 3 == 0:
             services.claim_take(complaint=complaint, user=moderator)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(5):
         page = selectors.queue_page(selectors.QueueFilters(), page_size=page_size)
         rows = [(c.reference, c.claimed_by, c.item_count, c.breached_at) for c in page.rows]
     assert len(rows) == min(page_size, 12)
@@ -86,7 +99,7 @@ def test_queue_api_query_count_is_constant(moderator, submit, page_size, django_
     for i in range(8):
         submit(items=[(f"https://y.example/{i}", "")])
     client = client_for(moderator)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):
         response = client.get(f"/api/v1/queue/?page_size={page_size}")
     assert response.status_code == 200 and len(response.json()["results"]) == min(page_size, 8)
 
