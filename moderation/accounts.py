@@ -7,6 +7,7 @@ one address for one username lock that pair for a while; the lockout is audited.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ from rest_framework.authtoken.models import Token
 from audit.services import SYSTEM, audit_record
 from takedown import roles
 from takedown.exceptions import InvalidInput
+
+logger = logging.getLogger(__name__)
 
 User = get_user_model()
 
@@ -54,19 +57,27 @@ def _key(username: str, ip: str) -> str:
 
 def is_locked(username: str, ip: str) -> bool:
     limit, _seconds = lockout_limits()
-    return int(cache.get(_key(username, ip), 0) or 0) >= limit
+    try:
+        return int(cache.get(_key(username, ip), 0) or 0) >= limit
+    except Exception as exc:  # cache outage: both factors are still required; say so
+        logger.warning("login lockout unavailable: cache unavailable (%s)", type(exc).__name__)
+        return False
 
 
 def record_failure(username: str, ip: str) -> bool:
     """Count one failed step (password or code); True when this failure locks the pair."""
     limit, seconds = lockout_limits()
     key = _key(username, ip)
-    cache.add(key, 0, seconds)
     try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        failures = 1
+        cache.add(key, 0, seconds)
+        try:
+            failures = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, seconds)
+            failures = 1
+    except Exception as exc:  # cache outage: the failure is not counted, and the log says so
+        logger.warning("login failure not counted: cache unavailable (%s)", type(exc).__name__)
+        return False
     if failures == limit:
         user = User.objects.filter(username=username).first()
         with transaction.atomic():
@@ -82,7 +93,10 @@ def record_failure(username: str, ip: str) -> bool:
 
 
 def clear_failures(username: str, ip: str) -> None:
-    cache.delete(_key(username, ip))
+    try:
+        cache.delete(_key(username, ip))
+    except Exception as exc:
+        logger.warning("login failures not cleared: cache unavailable (%s)", type(exc).__name__)
 
 
 def record_login(user, ip: str) -> None:
