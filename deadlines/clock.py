@@ -139,3 +139,15 @@ def resume_on_complainant_activity(complaint: Complaint) -> None:
     """
     if complaint.response_due_at is not None or complaint.status == Complaint.Status.WAITING_COMPLAINANT:
         resume(complaint, actor=COMPLAINANT, only_if_waiting=True)
+
+
+def stop(complaint: Complaint) -> int:
+    """The notice was decided or closed: cancel its pending reminders and breach.
+
+    Optional for correctness (the handlers re-check the status and skip a decided
+    notice) but keeps the pending set, and so every sweep, small. Call inside the
+    transaction of the decision. Returns how many timers were cancelled.
+    """
+    return Timer.objects.filter(
+        target_type="complaint", target_id=complaint.pk, kind__in=timers.RESPONSE_KINDS, state=Timer.State.PENDING
+    ).update(state=Timer.State.CANCELLED)

@@ -153,3 +153,23 @@ def breach_record(*, complaint: Complaint, due_at: datetime, now: datetime | Non
     )
     return breach
 
+
+
+def timers_retry(*, ids: Iterable[int], actor: str) -> int:
+    """Put failed timers back in the sweep (after the cause was fixed). Returns how many."""
+    from deadlines.models import Timer
+
+    with transaction.atomic():
+        failed = list(Timer.objects.select_for_update().filter(pk__in=list(ids), state=Timer.State.FAILED))
+        for timer in failed:
+            audit_record(
+                actor=actor,
+                code="deadline.timer_retried",
+                target=("timer", timer.pk),
+                details={"kind": timer.kind, "target": f"{timer.target_type}:{timer.target_id}",
+                         "last_error": timer.last_error},
+            )
+        Timer.objects.filter(pk__in=[t.pk for t in failed]).update(
+            state=Timer.State.PENDING, attempts=0, fired_at=None, outcome=""
+        )
+    return len(failed)

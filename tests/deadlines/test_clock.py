@@ -126,3 +126,11 @@ def test_a_breach_timer_left_over_from_before_the_pause_does_not_fire_early():
     result = sweep()
     assert result.outcomes.get("response_breach:skipped:stale") == 1
     assert not Breach.objects.exists()
+
+
+@pytest.mark.django_db
+def test_stopping_the_clock_of_a_decided_notice_cancels_only_its_response_timers():
+    notice = submit_notice()
+    other = submit_notice()
+    assert clock.stop(notice) == 3
+    assert _pending(notice) == [] and len(_pending(other)) == 3

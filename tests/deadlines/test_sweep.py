@@ -170,3 +170,21 @@ def test_management_command_runs_a_full_sweep_and_prints_it(capsys):
     assert "2 timer(s) fired in 1 batch(es); 0 failed" in out
     assert "test_echo:told: 2" in out
     assert "no handler for kind 'kind_nobody_handles': 1" in out
+
+
+@pytest.mark.django_db
+def test_a_failed_timer_can_be_put_back_and_then_fires():
+    from audit.models import AuditEvent
+    from deadlines.services import timers_retry
+
+    timer = timers.schedule("test_flaky", ("thing", 7), timezone.now() - timedelta(minutes=1), payload={"fail": True})
+    for _ in range(MAX_ATTEMPTS):
+        sweep()
+    timer.refresh_from_db()
+    assert timer.state == Timer.State.FAILED
+    Timer.objects.filter(pk=timer.pk).update(payload={})  # the cause was fixed
+    assert timers_retry(ids=[timer.pk], actor="user:1") == 1
+    assert AuditEvent.objects.filter(code="deadline.timer_retried", target_id=str(timer.pk)).count() == 1
+    assert sweep().fired == 1
+    timer.refresh_from_db()
+    assert timer.state == Timer.State.DONE and timer.outcome == "ok"
