@@ -19,21 +19,18 @@ from tests.moderation.conftest import client_for, decision_body
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _poster(post):
-    global _POST
-    _POST = post
+@pytest.fixture
+def claim(post):
+    return lambda user, complaint: post(user, f"/api/v1/cases/{complaint.reference}/claim")
 
 
-def claim(user, complaint):
-    return _POST(user, f"/api/v1/cases/{complaint.reference}/claim")
+@pytest.fixture
+def decide(post):
+    return lambda user, complaint, **body: post(
+        user, f"/api/v1/cases/{complaint.reference}/decisions", decision_body(**body))
 
 
-def decide(user, complaint, **body):
-    return _POST(user, f"/api/v1/cases/{complaint.reference}/decisions", decision_body(**body))
-
-
-def test_claim_moves_case_into_review_and_a_second_moderator_gets_409(moderator, moderator_b, submit):
+def test_claim_moves_case_into_review_and_a_second_moderator_gets_409(moderator, moderator_b, submit, claim):
     complaint, _token = submit()
     first = claim(moderator, complaint)
     assert first.status_code == 200
@@ -47,7 +44,7 @@ def test_claim_moves_case_into_review_and_a_second_moderator_gets_409(moderator,
     assert Claim.objects.filter(complaint=complaint, state="active").count() == 1
 
 
-def test_claiming_again_renews_the_claim_and_its_expiry_timer(moderator, submit):
+def test_claiming_again_renews_the_claim_and_its_expiry_timer(moderator, submit, claim):
     complaint, _ = submit()
     claim(moderator, complaint)
     first = Claim.objects.get()
@@ -59,7 +56,7 @@ def test_claiming_again_renews_the_claim_and_its_expiry_timer(moderator, submit)
     assert AuditEvent.objects.filter(code="case.claim_renewed").count() == 1
 
 
-def test_claim_expires_unless_renewed_and_the_case_can_then_be_claimed_by_another(moderator, moderator_b, submit):
+def test_claim_expires_unless_renewed_and_the_case_can_then_be_claimed_by_another(moderator, moderator_b, submit, claim):
     complaint, _ = submit()
     claim(moderator, complaint)
     held = Claim.objects.get()
@@ -70,7 +67,7 @@ def test_claim_expires_unless_renewed_and_the_case_can_then_be_claimed_by_anothe
     assert claim(moderator_b, complaint).status_code == 200
 
 
-def test_release_by_the_holder_frees_the_case_but_another_moderator_cannot_release(moderator, moderator_b, senior, submit):
+def test_release_by_the_holder_frees_the_case_but_another_moderator_cannot_release(moderator, moderator_b, senior, submit, claim):
     complaint, _ = submit()
     claim(moderator, complaint)
     refused = client_for(moderator_b).post(f"/api/v1/cases/{complaint.reference}/release/")
@@ -82,7 +79,7 @@ def test_release_by_the_holder_frees_the_case_but_another_moderator_cannot_relea
     assert client_for(senior).post(f"/api/v1/cases/{complaint.reference}/release").status_code == 200
 
 
-def test_only_the_claimant_or_a_senior_may_decide(moderator, moderator_b, senior, submit):
+def test_only_the_claimant_or_a_senior_may_decide(moderator, moderator_b, senior, submit, claim, decide):
     complaint, _ = submit()
     unclaimed = decide(moderator, complaint)
     assert unclaimed.status_code == 409 and unclaimed.json()["error"]["code"] == "not_claimed"
@@ -92,7 +89,7 @@ def test_only_the_claimant_or_a_senior_may_decide(moderator, moderator_b, senior
     assert decide(senior, complaint).status_code == 201
 
 
-def test_missing_facts_or_grounds_is_400_with_the_fields_named(moderator, submit):
+def test_missing_facts_or_grounds_is_400_with_the_fields_named(moderator, submit, claim, decide):
     complaint, _ = submit()
     claim(moderator, complaint)
     response = decide(moderator, complaint, facts="", legal_ground=" ")
@@ -102,7 +99,7 @@ def test_missing_facts_or_grounds_is_400_with_the_fields_named(moderator, submit
     assert not Decision.objects.exists()
 
 
-def test_a_decision_based_on_an_old_version_is_refused_not_overwritten(moderator, submit):
+def test_a_decision_based_on_an_old_version_is_refused_not_overwritten(moderator, submit, claim, decide):
     complaint, _ = submit()
     version = claim(moderator, complaint).json()["version"]
     from complaints.services import complaint_add_evidence
@@ -116,7 +113,7 @@ def test_a_decision_based_on_an_old_version_is_refused_not_overwritten(moderator
     assert decide(moderator, complaint, expected_version=fresh).status_code == 201
 
 
-def test_if_match_header_is_checked_like_expected_version(moderator, submit):
+def test_if_match_header_is_checked_like_expected_version(moderator, submit, claim):
     complaint, _ = submit()
     claim(moderator, complaint)
     response = client_for(moderator).post(
@@ -125,7 +122,7 @@ def test_if_match_header_is_checked_like_expected_version(moderator, submit):
     assert response.status_code == 409
 
 
-def test_a_second_decision_on_a_decided_case_is_409(moderator, senior, submit):
+def test_a_second_decision_on_a_decided_case_is_409(moderator, senior, submit, claim, decide):
     complaint, _ = submit()
     claim(moderator, complaint)
     assert decide(moderator, complaint).status_code == 201
@@ -134,7 +131,7 @@ def test_a_second_decision_on_a_decided_case_is_409(moderator, senior, submit):
     assert Decision.objects.count() == 1
 
 
-def test_remove_decision_is_carried_out_on_the_platform_and_everyone_is_told(moderator, submit):
+def test_remove_decision_is_carried_out_on_the_platform_and_everyone_is_told(moderator, submit, claim, decide):
     complaint, token = submit(items=[("https://social.example/p/1", ""), ("https://social.example/p/2", "")])
     claim(moderator, complaint)
     mail.outbox.clear()
@@ -166,7 +163,7 @@ def test_remove_decision_is_carried_out_on_the_platform_and_everyone_is_told(mod
     assert "mod-a" not in html  # no staff identities for the complainant
 
 
-def test_request_info_waits_for_the_complainant_and_pauses_the_clock(moderator, submit):
+def test_request_info_waits_for_the_complainant_and_pauses_the_clock(moderator, submit, claim, decide):
     complaint, token = submit()
     claim(moderator, complaint)
     response = decide(moderator, complaint, measure="request_info", facts="", legal_ground="",
@@ -179,7 +176,7 @@ def test_request_info_waits_for_the_complainant_and_pauses_the_clock(moderator, 
     assert not WebhookDelivery.objects.exists()
 
 
-def test_no_action_sends_nothing_to_the_platform(moderator, submit):
+def test_no_action_sends_nothing_to_the_platform(moderator, submit, claim, decide):
     complaint, _ = submit()
     claim(moderator, complaint)
     assert decide(moderator, complaint, measure="no_action", manifestly_unfounded=True).status_code == 201
@@ -187,7 +184,7 @@ def test_no_action_sends_nothing_to_the_platform(moderator, submit):
     assert Decision.objects.get().manifestly_unfounded is True
 
 
-def test_decision_on_selected_items_only(moderator, submit):
+def test_decision_on_selected_items_only(moderator, submit, claim, decide):
     complaint, _ = submit(items=[("https://a.example/1", ""), ("https://a.example/2", "")])
     claim(moderator, complaint)
     first_item = complaint.items.order_by("position").first()
@@ -197,7 +194,7 @@ def test_decision_on_selected_items_only(moderator, submit):
     assert decide(moderator, complaint, item_ids=[999999]).status_code in (400, 409)
 
 
-def test_removal_fingerprints_the_values_for_staydown(moderator, submit):
+def test_removal_fingerprints_the_values_for_staydown(moderator, submit, claim, decide):
     from prevention.models import Fingerprint
 
     complaint, _ = submit(evidence_excerpt="身份证 11010519491231002X 电话 13800138000", disclosed_info=["id_number", "phone"])
@@ -206,7 +203,7 @@ def test_removal_fingerprints_the_values_for_staydown(moderator, submit):
     assert Fingerprint.objects.filter(case_reference=complaint.reference).exists()
 
 
-def test_decisions_and_claims_write_audit_events_in_the_case_history(moderator, submit):
+def test_decisions_and_claims_write_audit_events_in_the_case_history(moderator, submit, claim, decide):
     complaint, _ = submit()
     claim(moderator, complaint)
     decide(moderator, complaint)
@@ -217,7 +214,7 @@ def test_decisions_and_claims_write_audit_events_in_the_case_history(moderator, 
     assert "chen@example.com" not in str(made.details)
 
 
-def test_claim_on_a_case_under_legal_hold_is_refused(moderator, senior, submit):
+def test_claim_on_a_case_under_legal_hold_is_refused(moderator, senior, submit, claim):
     from audit import preservation
 
     complaint, _ = submit()
@@ -227,7 +224,7 @@ def test_claim_on_a_case_under_legal_hold_is_refused(moderator, senior, submit):
     assert response.json()["error"]["code"] == "legal_hold"
 
 
-def test_claim_expiry_does_nothing_once_the_claim_was_released(moderator, submit):
+def test_claim_expiry_does_nothing_once_the_claim_was_released(moderator, submit, claim):
     complaint, _ = submit()
     claim(moderator, complaint)
     held = Claim.objects.get()
