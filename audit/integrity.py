@@ -24,10 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from audit.canonical import CanonicalError, event_leaf_hash
 from audit.checkpoint import CheckpointError, verify_checkpoint
 from audit.merkle import Frontier
 from audit.models import AuditEvent, Checkpoint, LogEntry, PendingEvent, TreeNode
+from audit.records import EVENT_COLUMNS, event_from_row
 from audit.sequencer import key_name, origin, public_key
 
 CHUNK = 10_000
@@ -61,12 +64,29 @@ class _Stop(Exception):
     pass
 
 
+def _stream(sql: str) -> Iterator[tuple]:
+    """Rows of a large read, fetched in chunks (a server-side cursor on PostgreSQL)."""
+    cursor = connection.chunked_cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows
+    finally:
+        cursor.close()
+
+
 def _stored_nodes() -> Iterator[tuple[int, int, bytes]]:
     # Stored in the order the sequencer's frontier produced them (id order).
-    for level, index, digest in TreeNode.objects.order_by("id").values_list("level", "index", "hash").iterator(
-        chunk_size=CHUNK
-    ):
+    for level, index, digest in _stream(f"SELECT level, {connection.ops.quote_name('index')}, hash FROM {TreeNode._meta.db_table} ORDER BY id"):
         yield level, index, bytes(digest)
+
+
+def _log_rows() -> Iterator[tuple]:
+    index = connection.ops.quote_name("index")
+    return _stream(
+        f"SELECT l.{index}, l.leaf_hash, {EVENT_COLUMNS} FROM {LogEntry._meta.db_table} l "
+        f"JOIN {AuditEvent._meta.db_table} e ON e.id = l.event_id ORDER BY l.{index}"
+    )
 
 
 def verify_log(*, max_problems: int = 1) -> IntegrityReport:
@@ -116,39 +136,16 @@ def verify_log(*, max_problems: int = 1) -> IntegrityReport:
             if len(report.problems) >= max_problems:
                 raise _Stop
 
-    rows = (
-        LogEntry.objects.order_by("index")
-        .values_list(
-            "index",
-            "leaf_hash",
-            "event_id",
-            "event__created_at",
-            "event__actor",
-            "event__code",
-            "event__target_type",
-            "event__target_id",
-            "event__details",
-        )
-        .iterator(chunk_size=CHUNK)
-    )
+    rows = _log_rows()
     try:
         check_checkpoints_at(0)
-        for index, leaf, event_id, created_at, actor, code, target_type, target_id, details in rows:
+        for index, leaf, *event_row in rows:
+            event_id = event_row[0]
             if index != report.leaves:
                 report.fail(f"leaf index {report.leaves} is missing (next stored index is {index})", index=report.leaves)
                 raise _Stop
             try:
-                recomputed = event_leaf_hash(
-                    {
-                        "id": event_id,
-                        "created_at": created_at,
-                        "actor": actor,
-                        "code": code,
-                        "target_type": target_type,
-                        "target_id": target_id,
-                        "details": details,
-                    }
-                )
+                recomputed = event_leaf_hash(event_from_row(event_row))
             except CanonicalError as exc:
                 report.fail(f"event #{event_id} at index {index} cannot be serialised: {exc}", index=index)
                 raise _Stop from None

@@ -17,6 +17,7 @@ covered by a signed checkpoint within about two seconds of its commit.
 
 from __future__ import annotations
 
+import io
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,12 +31,12 @@ from audit.canonical import event_leaf_hash
 from audit.checkpoint import load_private_key, sign_checkpoint, verifier_key_string
 from audit.merkle import Frontier
 from audit.models import AuditEvent, Checkpoint, LogEntry, PendingEvent, TreeNode
+from audit.records import EVENT_COLUMNS, event_from_row
 
 # pg_try_advisory_xact_lock key: "audit-sequencer" folded into a bigint.
 ADVISORY_LOCK_KEY = 0x6175646974_5351
 BATCH_SIZE = 5000
 MAX_PER_RUN = 200_000
-EVENT_FIELDS = ("id", "created_at", "actor", "code", "target_type", "target_id", "details")
 
 
 @lru_cache(maxsize=4)
@@ -83,6 +84,40 @@ def _acquire_lock() -> bool:
     return True
 
 
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Append rows fast: COPY on PostgreSQL, executemany elsewhere.
+
+    The rows are ints and 32-byte hashes only, so the COPY text form is simple: bytea
+    in hex (``\\x...``), no value needs escaping.
+    """
+    if not rows:
+        return
+    table = model._meta.db_table
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            for row in rows:
+                buffer.write("\t".join(f"\\\\x{v.hex()}" if isinstance(v, bytes) else str(v) for v in row))
+                buffer.write("\n")
+            buffer.seek(0)
+            cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _event_rows(ids: list[int]) -> list[tuple]:
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {EVENT_COLUMNS} FROM {table} e WHERE e.id = ANY(%s) ORDER BY e.id", [ids])
+        else:
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(f"SELECT {EVENT_COLUMNS} FROM {table} e WHERE e.id IN ({marks}) ORDER BY e.id", ids)
+        return cursor.fetchall()
+
+
 def latest_checkpoint() -> Checkpoint | None:
     return Checkpoint.objects.order_by("-tree_size").first()
 
@@ -102,11 +137,11 @@ def sequence_and_checkpoint(*, max_events: int = MAX_PER_RUN, batch_size: int = 
             size, hashes = 0, []
         else:
             size, hashes = latest.tree_size, [bytes.fromhex(h) for h in latest.frontier]
-        nodes: list[TreeNode] = []
+        nodes: list[tuple[int, int, bytes]] = []
 
         def keep_node(level: int, index: int, digest: bytes) -> None:
             if level > 0:  # leaves are stored as LogEntry rows
-                nodes.append(TreeNode(level=level, index=index, hash=digest))
+                nodes.append((level, index, digest))
 
         frontier = Frontier.from_state(size, hashes, on_node=keep_node)
         appended = 0
@@ -116,12 +151,12 @@ def sequence_and_checkpoint(*, max_events: int = MAX_PER_RUN, batch_size: int = 
             if not ids:
                 break
             entries = []
-            for event in AuditEvent.objects.filter(pk__in=ids).order_by("pk").values(*EVENT_FIELDS):
-                leaf = event_leaf_hash(event)
-                entries.append(LogEntry(index=frontier.size, event_id=event["id"], leaf_hash=leaf))
+            for row in _event_rows(ids):
+                leaf = event_leaf_hash(event_from_row(row))
+                entries.append((frontier.size, row[0], leaf))
                 frontier.append(leaf)
-            LogEntry.objects.bulk_create(entries, batch_size=1000)
-            TreeNode.objects.bulk_create(nodes, batch_size=1000)
+            _insert(LogEntry, ("index", "event_id", "leaf_hash"), entries)
+            _insert(TreeNode, ("level", "index", "hash"), nodes)
             nodes.clear()
             PendingEvent.objects.filter(event_id__in=ids).delete()
             appended += len(entries)
