@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from audit.canonical import CanonicalError, canonical_event
 from audit.models import AuditEvent
 
 SYSTEM = "system"
@@ -39,11 +40,18 @@ def audit_record(
         target_type, target_id = target._meta.model_name, str(target.pk)
     else:
         target_type, target_id = target[0], str(target[1])
-    return AuditEvent.objects.create(
-        created_at=timezone.now(),
-        actor=actor,
-        code=str(code),
-        target_type=target_type,
-        target_id=target_id,
-        details=details or {},
-    )
+    fields = {
+        "created_at": timezone.now(),
+        "actor": actor,
+        "code": str(code),
+        "target_type": target_type,
+        "target_id": target_id,
+        "details": details or {},
+    }
+    # Refuse now what the sequencer could not hash later (NaN, non-string keys, ...):
+    # one unserialisable event would otherwise hold up the whole log.
+    try:
+        canonical_event({"id": 0, **fields})
+    except CanonicalError as exc:
+        raise ValueError(f"audit event {code!r} cannot be logged: {exc}") from None
+    return AuditEvent.objects.create(**fields)

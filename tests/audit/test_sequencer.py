@@ -128,3 +128,9 @@ def test_audit_verify_names_the_first_event_edited_behind_the_triggers():
     assert report.first_bad_index == 6
     with pytest.raises(CommandError, match="first bad index 6"):
         call_command("audit_verify")
+
+
+def test_an_event_the_log_could_not_hash_is_refused_at_write_time():
+    with pytest.raises(ValueError, match="cannot be logged"), transaction.atomic():
+        audit_record(actor="system", code="test.bad", target=("thing", 1), details={"ratio": float("nan")})
+    assert not AuditEvent.objects.filter(code="test.bad").exists()
