@@ -14,6 +14,9 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -143,9 +146,28 @@ class LiftInput(serializers.Serializer):
 # --- Host platform ---------------------------------------------------------------------------
 
 
-class ScreenView(APIView):
+class JSONOnly(BaseContentNegotiation):
+    """These endpoints speak only JSON; skip parsing the Accept header on every call."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class HostPlatformView(APIView):
+    """The host platform's high-volume endpoints: token only, JSON only, no throttling."""
+
     authentication_classes = [CachedTokenAuthentication]
     permission_classes = [HasRole.of(roles.PLATFORM)]
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnly
+    throttle_classes: list = []
+
+
+class ScreenView(HostPlatformView):
 
     @extend_schema(request=ScreenInput, responses=ScreenOutput, summary="Screen a text before publication")
     def post(self, request):
@@ -154,9 +176,7 @@ class ScreenView(APIView):
         return Response(result.as_dict())
 
 
-class SignalsView(APIView):
-    authentication_classes = [CachedTokenAuthentication]
-    permission_classes = [HasRole.of(roles.PLATFORM)]
+class SignalsView(HostPlatformView):
 
     @extend_schema(request=SignalsInput, responses=SignalsOutput, summary="Send a batch of activity signals")
     def post(self, request):

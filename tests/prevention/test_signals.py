@@ -59,6 +59,12 @@ def test_a_malformed_signal_refuses_the_batch_and_names_its_index(platform_clien
     assert not SignalBucket.objects.exists()
 
 
+def test_target_keys_with_control_characters_are_refused(platform_client):
+    response = platform_client.post(URL, [{"type": "post", "target": "a\x1fb"}], format="json")
+    assert response.status_code == 400
+    assert "targets" in response.json()["error"]["fields"]["signals"]
+
+
 def test_more_than_ten_thousand_signals_is_413(platform_client):
     batch = [{"type": "post", "target": "t"}] * 10_001
     response = platform_client.post(URL, batch, format="json")
