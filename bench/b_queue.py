@@ -120,7 +120,7 @@ def _child(notices: int) -> dict:
         "priority": "(ARRAY['P0','P1','P1','P2','P2','P2'])[1 + g %% 6]",
         "received_at": "now() - make_interval(secs => g)",
         "valid_at": "now() - make_interval(secs => g)",
-        "response_due_at": "now() + make_interval(secs => (g * 7919) %% 604800 - 86400)",
+        "response_due_at": "now() + make_interval(secs => (g::bigint * 7919) %% 604800 - 86400)",
         "updated_at": "now()",
         "disclosed_info": "(CASE WHEN g %% 5 = 0 THEN '[\"phone\"]' ELSE '[\"home_address\"]' END)::jsonb",
     }

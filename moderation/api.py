@@ -519,25 +519,4 @@ class MisuseFiguresApi(APIView):
 
     @extend_schema(summary="Submitters with manifestly unfounded notices, with their figures", responses={200: dict})
     def get(self, request: Request) -> Response:
-        return Response({"results": selectors_misuse_candidates()})
-
-
-def selectors_misuse_candidates() -> list[dict[str, Any]]:
-    from django.db.models import Count
-
-    from moderation.models import SubmitterStanding
-
-    keys = (Decision.objects.filter(manifestly_unfounded=True).exclude(submitter_key="")
-            .values("submitter_key").annotate(n=Count("pk")).order_by("-n")[:100])
-    standings = {s.submitter_key: s for s in SubmitterStanding.objects.filter(
-        submitter_key__in=[k["submitter_key"] for k in keys])}
-    out = []
-    for row in keys:
-        figures = services.misuse_figures(row["submitter_key"])
-        standing = standings.get(row["submitter_key"])
-        out.append({"submitter_key": row["submitter_key"], "figures": figures,
-                    "recommended": services.misuse_recommended(figures),
-                    "state": standing.state if standing else "good",
-                    "suspended_until": standing.suspended_until if standing else None})
-    return out
-
+        return Response({"results": selectors.misuse_candidates()})

@@ -26,4 +26,5 @@ class ModerationConfig(AppConfig):
         if services.refuse_if_suspended not in hooks.on_submitted:
             hooks.on_submitted.append(services.refuse_if_suspended)
         if demo.seed_staff not in DEMO_SEEDERS:
-            DEMO_SEEDERS.append(demo.seed_staff)
+            # First: other apps' demo data (legal requests, referrals) needs the staff accounts.
+            DEMO_SEEDERS.insert(0, demo.seed_staff)

@@ -90,6 +90,9 @@ class IncidentCase(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "complaint"], name="incident_case_unique")]
 
+    def __str__(self) -> str:
+        return f"incident {self.incident_id}: case {self.complaint_id}"
+
 
 class Decision(models.Model):
     """A decision on a notice with its full statement of reasons (DSA Art. 17)."""
@@ -167,6 +170,9 @@ class ItemAction(models.Model):
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["decision", "item", "kind"], name="item_action_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} item {self.item_id} of decision {self.decision_id}: {self.state}"
+
 
 class PosterNotice(models.Model):
     """The notice forwarded to the poster, minus the complainant's contact details.
@@ -180,6 +186,9 @@ class PosterNotice(models.Model):
     # False for anonymous notices: they do not start the counter-notice process.
     counter_notice_allowed = models.BooleanField(default=True)
     created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"poster notice of decision {self.decision_id}"
 
 
 class CounterNotice(models.Model):
@@ -218,6 +227,9 @@ class CounterNotice(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"counter-notice {self.pk} on decision {self.decision_id}: {self.state}"
+
 
 class Appeal(models.Model):
     """An appeal against a decision (DSA Art. 20), decided by a different moderator."""
@@ -248,6 +260,9 @@ class Appeal(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"appeal {self.pk} ({self.side}) on decision {self.decision_id}: {self.state}"
+
 
 class SubmitterStanding(models.Model):
     """Where a submitter stands under the misuse policy (DSA Art. 23).
@@ -266,6 +281,9 @@ class SubmitterStanding(models.Model):
     warned_at = models.DateTimeField(null=True, blank=True)
     suspended_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.submitter_key[:20]}: {self.state}"
 
 
 class MisuseStep(models.Model):
@@ -286,3 +304,6 @@ class MisuseStep(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.created_at:%Y-%m-%d}"

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -272,3 +272,27 @@ def tracking_outcome_panel(complaint: Complaint, token: str) -> dict[str, Any] |
             "appeal_until": d.decided_at + window,
         })
     return {"entries": entries, "token": token, "latest": entries[-1]}
+
+
+# --- Misuse ------------------------------------------------------------------------------------------
+
+
+def misuse_candidates() -> list[dict[str, Any]]:
+    """Submitters with manifestly unfounded notices, most first, with their figures and standing."""
+    from moderation import services
+    from moderation.models import SubmitterStanding
+
+    keys = (Decision.objects.filter(manifestly_unfounded=True).exclude(submitter_key="")
+            .values("submitter_key").annotate(n=Count("pk")).order_by("-n")[:100])
+    standings = {s.submitter_key: s for s in SubmitterStanding.objects.filter(
+        submitter_key__in=[k["submitter_key"] for k in keys])}
+    out = []
+    for row in keys:
+        figures = services.misuse_figures(row["submitter_key"])
+        standing = standings.get(row["submitter_key"])
+        out.append({"submitter_key": row["submitter_key"], "figures": figures,
+                    "recommended": services.misuse_recommended(figures),
+                    "state": standing.state if standing else "good",
+                    "suspended_until": standing.suspended_until if standing else None})
+    return out
+

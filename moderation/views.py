@@ -378,7 +378,7 @@ def misuse(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Step recorded."))
         return redirect("moderation:misuse")
-    return render(request, "moderation/misuse.html", {"rows": api.selectors_misuse_candidates()})
+    return render(request, "moderation/misuse.html", {"rows": selectors.misuse_candidates()})
 
 
 @never_cache

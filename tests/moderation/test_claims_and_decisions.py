@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 
@@ -14,9 +15,6 @@ from deadlines.sweep import sweep
 from hostplatform.models import DemoPlatformAction, WebhookDelivery
 from moderation.models import Claim, Decision, ItemAction, PosterNotice
 from tests.moderation.conftest import client_for, decision_body
-
-
-import pytest
 
 
 @pytest.fixture
