@@ -37,6 +37,8 @@ from takedown.exceptions import Forbidden, InvalidInput, NotFound
 logger = logging.getLogger(__name__)
 
 _LINK_SALT = "audit.export.download"
+# Longer than the build task's time limit: a build still "running" after this is dead.
+STALE_AFTER = timedelta(hours=3, minutes=5)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -179,10 +181,14 @@ def _evidence_name(evidence: dict[str, Any]) -> str:
 
 
 def build_export(export_id: int) -> Export | None:
-    """Build the package of one export. Idempotent: a done or running export is left alone."""
+    """Build the package of one export. Idempotent: a done export, or one another worker
+    is building, is left alone; a build abandoned by a dead worker is started again."""
     with transaction.atomic():
         export = Export.objects.select_for_update().filter(pk=export_id).first()
-        if export is None or export.state != Export.State.QUEUED:
+        if export is None:
+            return None
+        abandoned = export.state == Export.State.RUNNING and export.started_at < timezone.now() - STALE_AFTER
+        if export.state != Export.State.QUEUED and not abandoned:
             return export
         export.state = Export.State.RUNNING
         export.started_at = timezone.now()

@@ -223,3 +223,18 @@ def test_export_refused_outside_a_live_request(make_complaint, make_user, token_
     LegalRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert_error(client.post("/api/v1/exports/", {"legal_request": request.pk}, format="json"), 403)
     assert not Export.objects.exists()
+
+
+def test_build_is_idempotent_and_restarts_only_an_abandoned_build(make_complaint, make_user, legal_request_for):
+    from audit.exports import build_export, export_request
+
+    complaint = make_complaint()
+    investigator = make_user("ines", "investigator")
+    request = legal_request_for(investigator, [complaint])
+    export = export_request(user=investigator, legal_request=request)
+    Export.objects.filter(pk=export.pk).update(state="running", started_at=timezone.now())
+    assert build_export(export.pk).state == "running"  # another worker is on it
+    Export.objects.filter(pk=export.pk).update(started_at=timezone.now() - timedelta(hours=4))
+    assert build_export(export.pk).state == "done"  # that worker died: built again
+    first_sha = Export.objects.get(pk=export.pk).sha256
+    assert build_export(export.pk).sha256 == first_sha  # done stays done
