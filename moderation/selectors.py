@@ -17,6 +17,7 @@ from audit.models import AuditEvent
 from complaints.models import Complaint, ComplaintItem, Evidence
 from deadlines.models import Timer
 from moderation.models import Appeal, Claim, CounterNotice, Decision, Measure
+from takedown.crypto import digests_for
 
 BREACH_KIND = "response_breach"
 PAGE_SIZE_DEFAULT = 25
@@ -207,8 +208,9 @@ def related_cases(complaint: Complaint, limit: int = 20) -> list[dict[str, Any]]
         add(ComplaintItem.objects.filter(url__in=urls).values_list("complaint_id", flat=True)[:limit], "same_url")
     if complaint.victim_name_digest:
         # A keyed digest of the victim's normalised name: names are encrypted at rest.
+        # Every configured key's digest, so the lookup holds during a key rotation.
         add(
-            Complaint.objects.filter(victim_name_digest=complaint.victim_name_digest)
+            Complaint.objects.filter(victim_name_digest__in=digests_for(complaint, "victim_name_digest"))
             .values_list("pk", flat=True)[:limit],
             "same_victim",
         )

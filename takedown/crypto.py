@@ -285,16 +285,25 @@ class BlindIndexField(models.CharField):
                 kwargs.pop(key)
         return name, path, args, kwargs
 
-    def compute(self, instance: models.Model) -> str:
-        sources = self.source.split("|")
+    def source_value(self, instance: models.Model) -> str:
         # "a|b": the first non-empty source (the contact digest prefers e-mail to phone).
-        value = next((getattr(instance, s) or "" for s in sources if (getattr(instance, s) or "").strip()), "")
-        return blind_index(value, self.purpose)
+        values = (getattr(instance, name) or "" for name in self.source.split("|"))
+        return next((v for v in values if v.strip()), "")
+
+    def compute(self, instance: models.Model) -> str:
+        return blind_index(self.source_value(instance), self.purpose)
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
         digest = self.compute(model_instance)
         setattr(model_instance, self.attname, digest)
         return digest
+
+
+def digests_for(instance: models.Model, field_name: str) -> list[str]:
+    """Every digest a row sharing ``instance``'s value of a BlindIndexField may carry (one
+    per configured key), for ``filter(<field>__in=...)``: lookups stay right mid-rotation."""
+    field = instance._meta.get_field(field_name)
+    return blind_indexes(field.source_value(instance), field.purpose)
 
 
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
