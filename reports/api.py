@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -192,16 +193,34 @@ class AssessmentFactsIn(serializers.Serializer):
         return value
 
 
+class AssessmentOut(serializers.Serializer):
+    reference = serializers.CharField()
+    priority = serializers.CharField()
+    level = serializers.ChoiceField(choices=["none", "serious", "especially_serious"])
+    percent = serializers.IntegerField()
+    flags = serializers.ListField(child=serializers.CharField())
+    proposed_referrals = serializers.ListField(child=serializers.CharField())
+    explanation = serializers.ListField(child=serializers.CharField())
+    articles = serializers.ListField(child=serializers.CharField())
+    staff_facts = serializers.JSONField()
+    computed_at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+
 class CaseAssessmentApi(APIView):
     """The case's serious-circumstances assessment (a flag, not a legal finding)."""
 
     permission_classes = [HasRole.of(*CASE_ROLES)]
 
+    @extend_schema(
+        responses=AssessmentOut,
+        parameters=[OpenApiParameter("lang", str, enum=["en", "zh-hans"], description="Language of the explanation")],
+    )
     def get(self, request: Request, reference: str) -> Response:
         complaint = _case(reference)
         return Response(_assessment_out(complaint, request))
 
-    @extend_schema(request=AssessmentFactsIn)
+    @extend_schema(request=AssessmentFactsIn, responses=AssessmentOut)
     def post(self, request: Request, reference: str) -> Response:
         complaint = _case(reference)
         data = AssessmentFactsIn(data=request.data)
@@ -216,7 +235,7 @@ def _assessment_out(complaint: Complaint, request: Request) -> dict[str, Any]:
     context = assessment_context(complaint, language)["assessment"]
     if context is None:
         raise NotFound("This case has not been assessed yet.")
-    return {
+    out = {
         "reference": complaint.reference,
         "priority": complaint.priority,
         "level": context["level"],
@@ -229,6 +248,7 @@ def _assessment_out(complaint: Complaint, request: Request) -> dict[str, Any]:
         "computed_at": context["computed_at"],
         "note": "An automatic flag for prioritisation and referral, not a legal finding.",
     }
+    return AssessmentOut(out).data
 
 
 # --- Transparency ----------------------------------------------------------------------
@@ -246,7 +266,8 @@ class TransparencyApi(APIView):
         parameters=[
             OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: 90 days before 'to')"),
             OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default: today)"),
-        ]
+        ],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request: Request, csv: bool = False) -> Response | HttpResponse:
         period = transparency.parse_period(request.query_params.get("from"), request.query_params.get("to"))
@@ -275,7 +296,8 @@ class StatementsOfReasonsApi(APIView):
             OpenApiParameter("format", str, enum=["dsa"]),
             OpenApiParameter("after", int, description="Cursor: the `next_after` of the previous batch"),
             OpenApiParameter("limit", int, description=f"At most {BATCH_LIMIT}"),
-        ]
+        ],
+        responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
         try:
