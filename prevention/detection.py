@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -20,8 +19,9 @@ from django.utils import timezone
 
 from audit.services import SYSTEM, audit_record
 from prevention import signals
+from prevention.bulk import upsert
 from prevention.models import Alert, DetectorCursor, TargetBaseline
-from prevention.spikes import Baseline, SpikeParams, observe
+from prevention.spikes import Baseline, Score, SpikeParams, observe
 from reports.referrals import propose_referral
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,11 @@ MAX_CATCH_UP_BUCKETS = 90
 WARM_UP_BUCKETS = 30
 CHART_BUCKETS = 60
 REFERRAL_AUTHORITY = "cac"
+
+
+_BASELINES = TargetBaseline._meta.db_table
+_BASELINE_COLUMNS = ("target", "mean", "var", "observed", "last_bucket", "cooldown_until")
+_BASELINE_SET = ", ".join(f"{c} = excluded.{c}" for c in _BASELINE_COLUMNS[1:])
 
 
 class Events:
@@ -75,27 +80,22 @@ def _score_bucket(bucket: int, p: SpikeParams, *, learning: bool) -> list[Alert]
     by_target = signals.bucket_counts(bucket)
     if not by_target:
         return []
-    stored = {b.target: b for b in TargetBaseline.objects.filter(target__in=list(by_target))}
-    new_rows: list[TargetBaseline] = []
-    alerts: list[tuple[str, Any, dict[str, int], Baseline]] = []
-    for target, by_type in by_target.items():
-        row = stored.get(target)
-        if row is None:
-            row = TargetBaseline(target=target)
-            new_rows.append(row)
-        state = Baseline(row.mean, row.var, row.observed, row.last_bucket, row.cooldown_until)
-        result = observe(state, bucket, sum(by_type.values()), p, learning=learning)
-        row.mean, row.var, row.observed = state.mean, state.var, state.observed
-        row.last_bucket, row.cooldown_until = state.last_bucket, state.cooldown_until
-        if result.alert:
-            alerts.append((target, result, by_type, state))
-    TargetBaseline.objects.bulk_create(new_rows, batch_size=1000)
-    existing = [row for row in stored.values()]
-    if existing:
-        TargetBaseline.objects.bulk_update(
-            existing, ["mean", "var", "observed", "last_bucket", "cooldown_until"], batch_size=1000
+    stored = {
+        row[0]: row[1:]
+        for row in TargetBaseline.objects.filter(target__in=list(by_target)).values_list(
+            "target", "mean", "var", "observed", "last_bucket", "cooldown_until"
         )
-    return [_raise(target, bucket, result, by_type, p) for target, result, by_type, _state in alerts]
+    }
+    rows = []
+    alerts = []
+    for target, by_type in sorted(by_target.items()):
+        state = Baseline(*stored.get(target, (0.0, 0.0, 0, 0, 0)))
+        result = observe(state, bucket, sum(by_type.values()), p, learning=learning)
+        rows.append((target, state.mean, state.var, state.observed, state.last_bucket, state.cooldown_until))
+        if result.alert:
+            alerts.append((target, result, by_type))
+    upsert(_BASELINES, _BASELINE_COLUMNS, ("target",), rows, _BASELINE_SET)
+    return [_raise(target, bucket, result, by_type, p) for target, result, by_type in alerts]
 
 
 def _moment(bucket: int) -> datetime:
@@ -115,7 +115,7 @@ def explain(target: str, bucket: int, width: int, count: int, expected: float, s
     )
 
 
-def _raise(target: str, bucket: int, result: Any, by_type: dict[str, int], p: SpikeParams) -> Alert:
+def _raise(target: str, bucket: int, result: Score, by_type: dict[str, int], p: SpikeParams) -> Alert:
     width = p.bucket_seconds
     history = signals.target_series(target, range(bucket - (CHART_BUCKETS - 1) * width, bucket + 1, width))
     series = [[b, sum(counts.values())] for b, counts in history]

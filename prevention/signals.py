@@ -21,8 +21,9 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
+from prevention.bulk import upsert
 from prevention.models import SignalBucket
 from takedown.exceptions import InvalidInput, PayloadTooLarge
 
@@ -201,6 +202,7 @@ def _count_redis(counts: dict[tuple[str, int, str], int]) -> None:
 
 
 _COLUMNS = SIGNAL_TYPES
+_TABLE = SignalBucket._meta.db_table
 
 
 def _count_database(counts: dict[tuple[str, int, str], int]) -> None:
@@ -211,25 +213,10 @@ def _count_database(counts: dict[tuple[str, int, str], int]) -> None:
         if row is None:
             row = rows[(target, bucket)] = [0, 0, 0, 0, 0]
         row[position[kind]] += n
-    # Sorted, so concurrent batches lock rows in the same order and cannot deadlock.
     values = [(target, bucket, *row) for (target, bucket), row in sorted(rows.items())]
-    table = SignalBucket._meta.db_table
-    columns = ", ".join(_COLUMNS)
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in _COLUMNS)
-    head = f"INSERT INTO {table} (target, bucket, {columns}) VALUES "
-    tail = f" ON CONFLICT (target, bucket) DO UPDATE SET {updates}"
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
-
-            execute_values(cursor.cursor, head + "%s" + tail, values, page_size=1000)
-        else:
-            # SQLite allows at most 32766 bound variables a statement: 7 per row.
-            step = 4000
-            for i in range(0, len(values), step):
-                chunk = values[i : i + step]
-                placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-                cursor.execute(head + placeholders + tail, [v for row in chunk for v in row])
+    updates = ", ".join(f"{c} = {_TABLE}.{c} + excluded.{c}" for c in _COLUMNS)
+    with transaction.atomic():
+        upsert(_TABLE, ("target", "bucket", *_COLUMNS), ("target", "bucket"), values, updates)
 
 
 def bucket_counts(bucket: int) -> dict[str, dict[str, int]]:
