@@ -187,7 +187,11 @@ def raise_priority(complaint: Complaint, *, reason: str, actor: str) -> None:
         locked.priority_reasons = [*locked.priority_reasons, reason]
         fields = ["priority", "priority_reasons", "updated_at"]
         moved = False
-        if locked.valid_at and locked.response_due_at and locked.is_open:
+        # Only a running clock is moved: a paused one (waiting for the complainant) is
+        # restarted by the deadline engine with the time it had left, so there the raise
+        # changes the case's place in the queue, not its deadline.
+        clock_running = locked.status in (Complaint.Status.RECEIVED, Complaint.Status.IN_REVIEW)
+        if locked.valid_at and locked.response_due_at and clock_running:
             due = response_due_at(locked.valid_at, "P0", locked.policy.hours_by_priority)
             if due < locked.response_due_at:
                 locked.response_due_at = due
