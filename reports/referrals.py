@@ -280,19 +280,20 @@ def _decision_section(decision) -> dict[str, Any]:
 
 
 def _audit_section(targets: list[tuple[str, str]]) -> dict[str, Any]:
-    """The audit events about the subject, each with its RFC 9162 leaf hash.
-
-    With a leaf hash and the event's index an authority can ask the platform for an
-    inclusion proof against a signed checkpoint (``/api/v1/audit/proof/inclusion``) and
-    check it offline with the platform's public key.
+    """The audit events about the subject, each with its RFC 9162 leaf hash and, when
+    the sequencer has already placed it in the log, its index and inclusion proof
+    against the latest signed checkpoint (included with the verifier key), so the
+    authority can check the trail offline. Reads only: never forces sequencing.
     """
     from audit.canonical import canonical_event, event_leaf_hash
 
     query = models.Q()
     for target_type, target_id in targets:
         query |= models.Q(target_type=target_type, target_id=target_id)
+    rows = list(AuditEvent.objects.filter(query).order_by("id")[:5000])
+    checkpoint, indexes, proofs, verifier = _proof_material([row.pk for row in rows])
     events = []
-    for event in AuditEvent.objects.filter(query).order_by("id")[:5000]:
+    for event in rows:
         record = {
             "id": event.pk,
             "created_at": event.created_at,
@@ -307,35 +308,46 @@ def _audit_section(targets: list[tuple[str, str]]) -> dict[str, Any]:
             canonical = canonical_event(record)
         except ValueError:
             leaf, canonical = None, {**record, "created_at": _iso(event.created_at)}
-        events.append({"event": canonical, "leaf_hash": leaf})
+        entry: dict[str, Any] = {"event": canonical, "leaf_hash": leaf}
+        index = indexes.get(event.pk)
+        if index is not None:
+            entry["index"] = index
+            entry["inclusion_proof"] = [node.hex() for node in proofs.get(index, [])]
+        events.append(entry)
     return {
         "events": events,
-        "checkpoint": _latest_checkpoint(),
+        "checkpoint": checkpoint,
+        "verifier_key": verifier,
         "how_to_verify": (
-            "Each leaf_hash is SHA-256(0x00 || canonical event bytes) (RFC 9162). Ask the "
-            "platform for an inclusion proof of the event's index in a signed checkpoint "
-            "(GET /api/v1/audit/proof/inclusion?index=&tree_size=) and verify the checkpoint's "
-            "Ed25519 signature with the platform's published key."
+            "Each leaf_hash is SHA-256(0x00 || canonical event bytes) (RFC 9162). For an event "
+            "with an index, recompute the root from its inclusion_proof and compare it with the "
+            "root in the signed checkpoint, whose Ed25519 signature verifies with verifier_key. "
+            "Events without an index were not yet in a checkpoint: ask the platform for an "
+            "inclusion proof (GET /api/v1/audit/proof/inclusion?index=&tree_size=)."
         ),
     }
 
 
-def _latest_checkpoint() -> str | None:
-    """The latest signed checkpoint's text, when the audit app keeps one."""
+def _proof_material(event_ids: list[int]) -> tuple[str | None, dict[int, int], dict[int, list[bytes]], str | None]:
+    """(checkpoint note, {event id: leaf index}, {leaf index: proof}, verifier key)."""
     try:
-        from audit import models as audit_models
-    except ImportError:
-        return None
-    model = getattr(audit_models, "Checkpoint", None) or getattr(audit_models, "SignedCheckpoint", None)
-    if model is None:
-        return None
-    row = model.objects.order_by("-pk").first()
-    if row is None:
-        return None
-    for name in ("note", "text", "signed_note", "body"):
-        if hasattr(row, name):
-            return str(getattr(row, name))
-    return None
+        from audit import selectors as audit_selectors
+        from audit import sequencer
+        from audit.models import LogEntry
+    except ImportError:  # an audit app without a Merkle log
+        return None, {}, {}, None
+    checkpoint = sequencer.latest_checkpoint()
+    if checkpoint is None or not event_ids:
+        return (checkpoint.note if checkpoint else None), {}, {}, None
+    indexes = dict(
+        LogEntry.objects.filter(event_id__in=event_ids, index__lt=checkpoint.tree_size).values_list("event_id", "index")
+    )
+    proofs = audit_selectors.inclusion_proofs(sorted(indexes.values()), checkpoint.tree_size) if indexes else {}
+    try:
+        verifier = sequencer.verifier_key()
+    except Exception:  # no signing key configured on this installation
+        verifier = None
+    return checkpoint.note, indexes, proofs, verifier
 
 
 def build_package(referral: Referral, *, now: datetime | None = None) -> dict[str, Any]:

@@ -149,3 +149,24 @@ def test_assessment_api_shows_the_explanation_and_accepts_staff_findings(db):
     assert posted["level"] == "serious" and "public_security" in posted["proposed_referrals"]
     bad = client.post(url, {"counts": {"shoe_size": 3}}, format="json")
     assert bad.status_code == 400 and "counts" in bad.json()["error"]["fields"]
+
+
+def test_package_carries_inclusion_proofs_that_lead_to_the_signed_checkpoint_root(db):
+    from audit import merkle, sequencer
+    from audit.checkpoint import parse_verifier_key, verify_checkpoint
+    from reports.referrals import referral_send
+
+    complaint = submit(harms=["threats"]).complaint
+    referral = Referral.objects.get(complaint=complaint)
+    sequencer.sequence_and_checkpoint()
+    sent = referral_send(referral=referral, actor="user:1", note="sent")
+    audit = sent.package["audit"]
+    name, key = parse_verifier_key(audit["verifier_key"])
+    checkpoint = verify_checkpoint(audit["checkpoint"], key, name)
+    proven = [e for e in audit["events"] if "index" in e]
+    assert {e["event"]["code"] for e in proven} >= {"complaint.submitted", "referral.proposed"}
+    for entry in proven:
+        path = [bytes.fromhex(h) for h in entry["inclusion_proof"]]
+        assert merkle.verify_inclusion(
+            bytes.fromhex(entry["leaf_hash"]), entry["index"], checkpoint.tree_size, path, checkpoint.root_hash
+        )
