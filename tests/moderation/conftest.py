@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -11,9 +14,27 @@ from complaints.vocabulary import Channel
 from moderation import accounts
 from takedown import roles
 
+PASSWORD = "a-long-test-password-1"
+
 
 def make_staff(username: str, role: str):
-    return accounts.staff_create(username=username, role=role, password="a-long-test-password-1").user
+    return accounts.staff_create(username=username, role=role, password=PASSWORD).user
+
+
+def code_for(user) -> str:
+    """The user's current TOTP code, computed as an authenticator app would."""
+    device = TOTPDevice.objects.get(user=user)
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+
+
+def logged_in(user) -> Client:
+    """A browser session through both login steps. A code is accepted once per user and
+    time step, so log each user in once per test."""
+    client = Client()
+    client.post("/staff/login/", {"username": user.username, "password": PASSWORD})
+    response = client.post("/staff/login/verify/", {"code": code_for(user)})
+    assert response.status_code == 302
+    return client
 
 
 def client_for(user) -> APIClient:

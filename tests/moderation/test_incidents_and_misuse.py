@@ -102,7 +102,7 @@ def test_manifestly_unfounded_is_only_for_no_action(moderator, submit):
 
 def test_misuse_page_lists_candidates_for_seniors(moderator, senior, submit):
     _unfounded(moderator, submit, 3)
-    from tests.moderation.test_staff_web import logged_in
+    from tests.moderation.conftest import logged_in
 
     page = logged_in(senior).get("/staff/misuse/")
     assert page.status_code == 200 and b"meets the threshold" in page.content

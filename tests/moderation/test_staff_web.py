@@ -7,7 +7,6 @@ import io
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
@@ -16,21 +15,7 @@ from moderation import accounts
 from moderation.models import Claim, Decision
 from takedown import roles
 from tests.conftest import make_png
-
-PASSWORD = "a-long-test-password-1"
-
-
-def code_for(user) -> str:
-    device = TOTPDevice.objects.get(user=user)
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.post("/staff/login/", {"username": user.username, "password": PASSWORD})
-    response = client.post("/staff/login/verify/", {"code": code_for(user)})
-    assert response.status_code == 302
-    return client
+from tests.moderation.conftest import PASSWORD, code_for, logged_in
 
 
 def test_login_needs_the_password_then_the_totp_code(moderator):
@@ -44,6 +29,16 @@ def test_login_needs_the_password_then_the_totp_code(moderator):
     page = client.get("/staff/queue/")
     assert page.status_code == 200 and b"Review queue" in page.content
     assert AuditEvent.objects.filter(code="staff.login", actor=f"user:{moderator.pk}").exists()
+
+
+def test_a_code_cannot_be_used_twice(moderator):
+    code = code_for(moderator)
+    first = Client()
+    first.post("/staff/login/", {"username": "mod-a", "password": PASSWORD})
+    assert first.post("/staff/login/verify/", {"code": code}).status_code == 302
+    replay = Client()
+    replay.post("/staff/login/", {"username": "mod-a", "password": PASSWORD})
+    assert replay.post("/staff/login/verify/", {"code": code}).status_code == 400
 
 
 def test_wrong_codes_lock_the_account_for_a_while_and_the_lockout_is_audited(moderator, settings):
