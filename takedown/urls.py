@@ -6,16 +6,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from takedown import views
 
 api_v1 = [
+    # The host platform calls screening and signals for every post: resolved first.
+    path("", include("prevention.api_urls")),
     path("", include("complaints.api_urls")),
     path("", include("moderation.api_urls")),
     path("", include("hostplatform.api_urls")),
     path("", include("deadlines.api_urls")),
     path("", include("audit.api_urls")),
-    path("", include("prevention.api_urls")),
     path("", include("reports.api_urls")),
 ]
 
 urlpatterns = [
+    # First: API calls (the host platform's screening and signals above all) then skip
+    # trying every web pattern; no web address starts with "api/".
+    path("api/v1/", include(api_v1)),
     path("", RedirectView.as_view(url="/report/", permanent=False)),
     path("", include("complaints.urls")),
     path("staff/", include("moderation.urls")),
@@ -26,7 +30,6 @@ urlpatterns = [
     path("", include("hostplatform.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", views.healthz, name="healthz"),
