@@ -77,3 +77,11 @@ def test_staff_list_open_appeals(moderator, moderator_b, submit, post):
     listed = client_for(moderator_b).get("/api/v1/appeals/").json()["results"]
     assert [a["case"] for a in listed] == [complaint.reference]
     assert Client().get("/api/v1/appeals/").status_code in (401, 403)
+
+
+def test_the_outcome_reads_in_chinese_for_a_chinese_complainant(moderator, submit, post):
+    complaint, token = submit()
+    post(moderator, f"/api/v1/cases/{complaint.reference}/claim")
+    post(moderator, f"/api/v1/cases/{complaint.reference}/decisions", decision_body())
+    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/track/{token}/").content.decode()
+    assert "处理结果" in html and "删除内容" in html and "已作出决定" in html
