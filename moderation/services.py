@@ -211,7 +211,11 @@ def _end_claim(claim: Claim, state: str, now: datetime, *, actor: str) -> None:
 
 
 def claim_release(*, complaint: Complaint, user, now: datetime | None = None) -> None:
-    """Give a case back to the queue. Only the holder (or a senior) may."""
+    """Give a case back to the queue. Only the holder (or a senior) may.
+
+    Not refused under a legal hold: a claim is who is working on the case, not part of
+    the preserved record, and a held case must stay releasable.
+    """
     _require_reviewer(user)
     now = now or timezone.now()
     with transaction.atomic():
@@ -698,14 +702,17 @@ def counter_notice_proof(*, counter: CounterNotice, kind: str, note: str, actor:
 def counter_notice_wait_ended(counter_id: int, now: datetime | None = None) -> str:
     """The waiting period ran out without proof. Call inside the sweep's transaction."""
     now = now or timezone.now()
-    counter = CounterNotice.objects.select_for_update().select_related("decision__complaint").filter(
-        pk=counter_id).first()
-    if counter is None or counter.state != CounterNotice.State.WAITING:
+    found = CounterNotice.objects.select_related("decision__complaint").filter(pk=counter_id).first()
+    if found is None:
+        return "skipped:gone"
+    # Lock in the order every other writer uses: the case, then the counter-notice.
+    complaint = _lock_case(found.decision.complaint)
+    counter = CounterNotice.objects.select_for_update().get(pk=counter_id)
+    if counter.state != CounterNotice.State.WAITING:
         return "skipped:not_waiting"
     if counter.wait_ends_at and counter.wait_ends_at > now:
         return "skipped:not_due"
-    complaint = _lock_case(counter.decision.complaint)
-    decision = Decision.objects.select_for_update().get(pk=counter.decision_id)
+    decision = Decision.objects.select_for_update().select_related("complaint").get(pk=counter.decision_id)
     counter.resolved_at = now
     if decision.state != Decision.State.IN_FORCE:
         counter.state = CounterNotice.State.WITHDRAWN
