@@ -212,7 +212,8 @@ def test_decisions_and_claims_write_audit_events_in_the_case_history(moderator, 
     assert "chen@example.com" not in str(made.details)
 
 
-def test_claim_on_a_case_under_legal_hold_is_refused(moderator, senior, submit, claim):
+@pytest.mark.django_db(transaction=True)
+def test_claim_on_a_case_under_legal_hold_is_refused_and_the_refusal_recorded(moderator, submit, claim):
     from audit import preservation
 
     complaint, _ = submit()
@@ -220,6 +221,10 @@ def test_claim_on_a_case_under_legal_hold_is_refused(moderator, senior, submit, 
     response = claim(moderator, complaint)
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "legal_hold"
+    preservation.flush_refusals()
+    refused = AuditEvent.objects.get(code="hold.change_refused", target_id=str(complaint.pk))
+    assert refused.actor == f"user:{moderator.pk}"
+    assert not Claim.objects.exists()
 
 
 def test_claim_expiry_does_nothing_once_the_claim_was_released(moderator, submit, claim):
