@@ -66,10 +66,16 @@ def remind(timer: Timer) -> str:
         "reference": complaint.reference,
         "due": f"{due:%Y-%m-%d %H:%M}",
     }
-    kwargs = {"users": [assignee]} if assignee is not None else {"role": roles.MODERATOR}
-    sent = services.notify_staff(
-        kind="deadline.reminder", subject=subject, body=body, link=case_link(complaint), **kwargs
-    )
+    sent = []
+    if assignee is not None:
+        sent = services.notify_staff(
+            users=[assignee], kind="deadline.reminder", subject=subject, body=body, link=case_link(complaint)
+        )
+    if not sent:  # nobody holds the case, or its holder's account was deactivated
+        assignee = None
+        sent = services.notify_staff(
+            role=roles.MODERATOR, kind="deadline.reminder", subject=subject, body=body, link=case_link(complaint)
+        )
     audit_record(
         actor=SYSTEM,
         code=services.Events.REMINDED,

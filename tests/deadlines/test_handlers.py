@@ -125,3 +125,16 @@ def test_notify_staff_skips_inactive_users_and_mails_each_notification_once(
     assert len(mail.outbox) == 1 and "/staff/x/" in mail.outbox[0].body
     assert services.send_notification_emails([r.pk for r in rows]) == 0  # a redelivered task sends nothing
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_reminder_falls_back_to_the_moderators_when_the_assignee_was_deactivated(moderator, monkeypatch):
+    gone = make_staff("left_the_team", roles.MODERATOR)
+    gone.is_active = False
+    gone.save()
+    monkeypatch.setattr(services, "_assignee_lookups", [lambda complaint: gone])
+    notice = submit_notice(received=timezone.now() - timedelta(hours=40))
+    sweep()
+    assert list(StaffNotification.objects.values_list("user_id", flat=True)) == [moderator.pk]
+    (event,) = _events(notice, services.Events.REMINDED)
+    assert event.details["to"] == roles.MODERATOR
