@@ -271,7 +271,7 @@ class TransparencyApi(APIView):
     )
     def get(self, request: Request, csv: bool = False) -> Response | HttpResponse:
         period = transparency.parse_period(request.query_params.get("from"), request.query_params.get("to"))
-        report = transparency.figures(period)
+        report = transparency.cached_figures(period)
         if csv or request.accepted_renderer.format == "csv":
             response = HttpResponse(transparency.as_csv(report), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = (

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from complaints.selectors import public_timeline
 from complaints.vocabulary import DISCLOSED_KINDS, HARMS
 
 DOWNLOADED = "evidence_pack.downloaded"
+PACK_CACHE_SECONDS = 600
 
 # Font subsetting logs every glyph table at INFO: noise in the service's log.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -219,7 +221,10 @@ def pack_content(complaint: Complaint) -> dict[str, Any]:
             }
             for d in _decisions(complaint)
         ],
-        "timeline": [{"at": e["at"].isoformat(), "code": e["code"]} for e in public_timeline(complaint)],
+        # The pack's own downloads are left out: a document should not change by being fetched.
+        "timeline": [
+            {"at": e["at"].isoformat(), "code": e["code"]} for e in public_timeline(complaint) if e["code"] != DOWNLOADED
+        ],
     }
 
 
@@ -341,7 +346,19 @@ def evidence_pack_download(*, complaint: Complaint, language: str | None = None)
     now = timezone.now()
     content = pack_content(complaint)
     digest = content_digest(content)
-    pdf = render_pdf(content, language=language, tz_name=complaint.timezone, digest=digest, now=now)
+    # Setting a CJK font takes the better part of a second; a repeated download of an
+    # unchanged case is served the document already made (same digest, same words).
+    key = f"reports:pack:{complaint.pk}:{language}:{digest}"
+    try:
+        pdf = cache.get(key)
+    except Exception:
+        pdf = None
+    if pdf is None:
+        pdf = render_pdf(content, language=language, tz_name=complaint.timezone, digest=digest, now=now)
+        try:
+            cache.set(key, pdf, PACK_CACHE_SECONDS)
+        except Exception:
+            pass
     with transaction.atomic():
         audit_record(
             actor=COMPLAINANT,

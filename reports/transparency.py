@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
@@ -150,6 +151,26 @@ def figures(period: Period) -> dict[str, Any]:
         "misuse": {"warnings": misuse_kinds.get("warned", 0), "suspensions": misuse_kinds.get("suspended", 0)},
         "referrals": {"total": sum(r["n"] for r in referrals), "by_authority": _by(referrals, "authority")},
     }
+
+
+CACHE_SECONDS = 60
+
+
+def cached_figures(period: Period) -> dict[str, Any]:
+    """``figures`` shared for a minute between requests: the page is public, and a report
+    over a large period reads every notice of it. A cache outage only costs the reuse."""
+    key = f"reports:transparency:{period.start.isoformat()}:{period.end.isoformat()}"
+    try:
+        report = cache.get(key)
+    except Exception:
+        report = None
+    if report is None:
+        report = figures(period)
+        try:
+            cache.set(key, report, CACHE_SECONDS)
+        except Exception:
+            pass
+    return report
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:

@@ -38,7 +38,7 @@ def transparency_page(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         error = exc
         period = transparency.parse_period(None, None)
-    report = transparency.figures(period)
+    report = transparency.cached_figures(period)
     kinds = {k: str(label) for k, label, _hint in DISCLOSED_KINDS}
     sources = {k: str(label) for k, label in Source.choices}
     measures = _measure_labels()

@@ -72,3 +72,15 @@ def test_unknown_token_is_404_and_writes_nothing(client, db):
     response = client.get("/track/not-a-real-token/evidence-pack.pdf")
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(code="evidence_pack.downloaded").exists()
+
+
+def test_a_repeated_download_of_an_unchanged_case_is_the_same_document_and_still_recorded(client, db, senior):
+    submission = submit()
+    url = f"/track/{submission.token}/evidence-pack.pdf"
+    first, second = client.get(url), client.get(url)
+    assert first.content == second.content
+    assert AuditEvent.objects.filter(code="evidence_pack.downloaded").count() == 2
+    decide(submission.complaint, senior, "remove")
+    third = client.get(url)
+    assert third["X-Content-SHA256"] != first["X-Content-SHA256"]
+    assert "Content removed" in _text(third.content)
