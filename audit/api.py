@@ -231,11 +231,31 @@ def record_case_view(user, legal_request: LegalRequest, complaint, channel: str)
         )
 
 
+class CaseEventOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    code = serializers.CharField()
+    target_type = serializers.CharField()
+    target_id = serializers.CharField()
+    details = serializers.DictField()
+    log_index = serializers.IntegerField(allow_null=True)
+
+
+class CaseRecordOut(serializers.Serializer):
+    complaint = serializers.DictField()
+    items = serializers.ListField(child=serializers.DictField())
+    evidence = serializers.ListField(child=serializers.DictField())
+    messages = serializers.ListField(child=serializers.DictField())
+    events = CaseEventOut(many=True)
+
+
 class CaseRecordApi(APIView):
     """A covered case's full record and its audit events, for investigators."""
 
     permission_classes = [HasRole.of(*REGISTRARS, roles.INVESTIGATOR)]
 
+    @extend_schema(responses=CaseRecordOut)
     def get(self, request, pk: int, reference: str):
         legal_request, complaint = case_for_investigator(request.user, pk, reference)
         record_case_view(request.user, legal_request, complaint, "api")

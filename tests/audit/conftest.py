@@ -95,3 +95,13 @@ def browser_session():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_queued_refusals():
+    """Refusals queued by another test's rolled-back transaction must not leak in here."""
+    from audit import preservation
+
+    preservation._pending.rows = []
+    yield
+    preservation._pending.rows = []
