@@ -95,6 +95,21 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def subject_label(self) -> str:
+        if self.complaint_id:
+            return self.complaint.reference
+        return f"{self.subject_type} {self.subject_id}"
+
+    @property
+    def subject_url(self) -> str:
+        """The staff page of the subject."""
+        if self.complaint_id:
+            return f"/staff/cases/{self.complaint.reference}/"
+        return {"incident": f"/staff/incidents/{self.subject_id}/", "alert": f"/staff/alerts/{self.subject_id}/"}.get(
+            self.subject_type, ""
+        )
+
 
 class ReferralStep(models.Model):
     """One step in a referral's life, as the staff page shows it."""

@@ -114,8 +114,31 @@ def evidence_pack(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @staff_required(*CASE_ROLES)
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def referral_list(request: HttpRequest) -> HttpResponse:
+    """The referrals, filtered by status; a POST proposes one for a case (the form on
+    the case page), and sends it at once when asked."""
+    error = None
+    if request.method == "POST":
+        from complaints.selectors import complaint_by_reference
+
+        complaint = complaint_by_reference(request.POST.get("reference", "").strip())
+        actor = actor_for(request.user)
+        try:
+            if complaint is None:
+                raise DomainError(_("No case with this reference."))
+            referral = referrals.propose_referral(
+                subject=complaint,
+                authority=request.POST.get("authority", ""),
+                reason=request.POST.get("reason", ""),
+                actor=actor,
+            )
+            if request.POST.get("send") and referral.status == Referral.Status.PROPOSED:
+                referrals.referral_send(referral=referral, actor=actor, note=request.POST.get("note", ""))
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect(f"/staff/referrals/{referral.pk}/")
     status = request.GET.get("status", "open")
     rows = Referral.objects.select_related("complaint").order_by("-created_at", "-pk")
     if status == "open":
@@ -126,8 +149,9 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "referrals": rows[:200],
         "status": status,
         "statuses": Referral.Status.choices,
+        "error": error,
     }
-    return render(request, "reports/referral_list.html", context)
+    return render(request, "reports/referral_list.html", context, status=400 if error else 200)
 
 
 @staff_required(*CASE_ROLES)

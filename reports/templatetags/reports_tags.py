@@ -11,9 +11,14 @@ from reports.assessments import assessment_context, incident_assessment_context
 register = template.Library()
 
 
-@register.inclusion_tag("reports/_assessment.html")
-def case_assessment(complaint) -> dict:
-    return assessment_context(complaint, get_language() or "en")
+@register.inclusion_tag("reports/_assessment.html", takes_context=True)
+def case_assessment(context, complaint) -> dict:
+    # The referral form posts with the page's CSRF token.
+    return {
+        **assessment_context(complaint, get_language() or "en"),
+        "reference": complaint.reference,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("reports/_assessment.html")

@@ -170,3 +170,19 @@ def test_package_carries_inclusion_proofs_that_lead_to_the_signed_checkpoint_roo
         assert merkle.verify_inclusion(
             bytes.fromhex(entry["leaf_hash"]), entry["index"], checkpoint.tree_size, path, checkpoint.root_hash
         )
+
+
+def test_case_page_form_proposes_and_sends_a_referral(db):
+    complaint = submit().complaint
+    client = verified_client(make_staff("mod9", roles.MODERATOR))
+    page = client.get(f"/staff/cases/{complaint.reference}/").content.decode()
+    assert 'action="/staff/referrals/"' in page and f'value="{complaint.reference}"' in page
+    done = client.post(
+        "/staff/referrals/",
+        {"reference": complaint.reference, "authority": "cac", "reason": "Reposted widely", "send": "1"},
+    )
+    referral = Referral.objects.get(complaint=complaint)
+    assert done.status_code == 302 and done["Location"] == f"/staff/referrals/{referral.pk}/"
+    assert referral.status == "sent" and referral.package["cases"][0]["reference"] == complaint.reference
+    missing = client.post("/staff/referrals/", {"reference": "TD-2026-999999", "authority": "cac", "reason": "x"})
+    assert missing.status_code == 400
