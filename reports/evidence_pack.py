@@ -173,9 +173,10 @@ def _local(moment: datetime | None, tz_name: str) -> str:
 
 @dataclass(frozen=True)
 class Pack:
-    pdf: bytes
+    pdf: bytes | None  # None when no font is available: show ``content`` as a printable page
     digest: str  # SHA-256 of the canonical JSON of the content, printed in the PDF
     filename: str
+    content: dict[str, Any]
 
 
 def pack_content(complaint: Complaint) -> dict[str, Any]:
@@ -354,7 +355,10 @@ def evidence_pack_download(*, complaint: Complaint, language: str | None = None)
     except Exception:
         pdf = None
     if pdf is None:
-        pdf = render_pdf(content, language=language, tz_name=complaint.timezone, digest=digest, now=now)
+        try:
+            pdf = render_pdf(content, language=language, tz_name=complaint.timezone, digest=digest, now=now)
+        except FontUnavailable:
+            pdf = b""
         try:
             cache.set(key, pdf, PACK_CACHE_SECONDS)
         except Exception:
@@ -364,9 +368,9 @@ def evidence_pack_download(*, complaint: Complaint, language: str | None = None)
             actor=COMPLAINANT,
             code=DOWNLOADED,
             target=complaint,
-            details={"language": language, "content_sha256": digest, "format": "pdf"},
+            details={"language": language, "content_sha256": digest, "format": "pdf" if pdf else "html"},
         )
-    return Pack(pdf=pdf, digest=digest, filename=f"evidence-pack-{complaint.reference}.pdf")
+    return Pack(pdf=pdf or None, digest=digest, filename=f"evidence-pack-{complaint.reference}.pdf", content=content)
 
 
 def tracking_panel_context(complaint: Complaint, token: str) -> dict[str, Any] | None:

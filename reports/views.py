@@ -12,7 +12,7 @@ from audit.services import actor_for
 from complaints.services import complaint_by_token
 from deadlines.charts import Bar, bar_chart
 from reports import referrals, transparency
-from reports.evidence_pack import FontUnavailable, evidence_pack_download, pack_content
+from reports.evidence_pack import evidence_pack_download
 from reports.models import Referral
 from takedown import ratelimit, roles
 from takedown.access import staff_required
@@ -93,15 +93,10 @@ def evidence_pack(request: HttpRequest, token: str) -> HttpResponse:
     complaint = complaint_by_token(token)
     if complaint is None:
         return render(request, "complaints/track_unknown.html", status=404)
-    try:
-        pack = evidence_pack_download(complaint=complaint)
-    except FontUnavailable:
+    pack = evidence_pack_download(complaint=complaint)
+    if pack.pdf is None:
         # No embeddable font on this installation: a printable page instead of a PDF.
-        return render(
-            request,
-            "reports/evidence_pack_print.html",
-            {"content": pack_content(complaint), "language": complaint.language},
-        )
+        return render(request, "reports/evidence_pack_print.html", {"content": pack.content, "digest": pack.digest})
     response = HttpResponse(pack.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
     response["Cache-Control"] = "no-store"

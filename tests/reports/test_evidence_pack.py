@@ -84,3 +84,16 @@ def test_a_repeated_download_of_an_unchanged_case_is_the_same_document_and_still
     third = client.get(url)
     assert third["X-Content-SHA256"] != first["X-Content-SHA256"]
     assert "Content removed" in _text(third.content)
+
+
+def test_without_a_font_the_pack_is_a_printable_page(client, db, monkeypatch):
+    import reports.evidence_pack as pack
+
+    monkeypatch.setattr(pack, "cjk_font_path", lambda: None)
+    submission = submit(language="zh-hans")
+    response = client.get(f"/track/{submission.token}/evidence-pack.pdf")
+    html = response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert submission.complaint.reference in html and "https://social.example/p/1" in html
+    event = AuditEvent.objects.get(code="evidence_pack.downloaded")
+    assert event.details["format"] == "html" and event.details["content_sha256"] in html
