@@ -22,11 +22,29 @@ def verify_log_task() -> bool:
     from audit.integrity import verify_log
     from audit.preservation import schedule_missing_retention
 
+    from django.db import transaction
+
+    from audit.services import SYSTEM, audit_record
+
     report = verify_log()
     if report.ok:
         logger.info("audit log %s", report.summary())
     else:
         logger.critical("audit log %s", report.summary())
+    # The check itself is on the record, so a skipped or failed night is visible later.
+    with transaction.atomic():
+        audit_record(
+            actor=SYSTEM,
+            code="log.verified",
+            target=("auditlog", report.leaves),
+            details={
+                "ok": report.ok,
+                "leaves": report.leaves,
+                "checkpoints": report.checkpoints,
+                "first_bad_index": report.first_bad_index,
+                "problem": report.problems[0] if report.problems else "",
+            },
+        )
     schedule_missing_retention()
     return report.ok
 

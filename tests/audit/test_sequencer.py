@@ -134,3 +134,13 @@ def test_an_event_the_log_could_not_hash_is_refused_at_write_time():
     with pytest.raises(ValueError, match="cannot be logged"), transaction.atomic():
         audit_record(actor="system", code="test.bad", target=("thing", 1), details={"ratio": float("nan")})
     assert not AuditEvent.objects.filter(code="test.bad").exists()
+
+
+def test_nightly_task_records_its_result_in_the_log():
+    from audit.tasks import verify_log_task
+
+    record(3)
+    sequence_and_checkpoint()
+    assert verify_log_task.apply().get() is True
+    event = AuditEvent.objects.get(code="log.verified")
+    assert event.details == {"ok": True, "leaves": 3, "checkpoints": 1, "first_bad_index": None, "problem": ""}
