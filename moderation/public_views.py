@@ -6,15 +6,18 @@ The private token in the URL is the only credential; pages are never cached.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints.services import complaint_by_token
 from moderation import forms, services
-from moderation.models import CounterNotice
+from moderation.models import Appeal, CounterNotice
 from takedown import ratelimit
 from takedown.exceptions import DomainError, RateLimited
 
@@ -58,7 +61,11 @@ def poster_notice(request: HttpRequest, token: str) -> HttpResponse:
                 for error in errors if isinstance(errors, list) else [errors]:
                     target.add_error(field, str(error))
     counters = list(decision.counter_notices.order_by("received_at"))
+    appeals = list(decision.appeals.filter(side=Appeal.Side.POSTER).order_by("filed_at"))
+    window_ends = decision.decided_at + timedelta(days=decision.complaint.policy.appeal_window_days)
     return render(request, "moderation/poster_notice.html", {
+        "appeals": appeals, "appeal_until": window_ends,
+        "can_appeal": timezone.now() <= window_ends and not any(a.state == Appeal.State.OPEN for a in appeals),
         "notice": notice, "decision": decision, "complaint": decision.complaint, "form": form,
         "appeal_form": appeal_form, "counters": counters, "done": done,
         "open_counter": next((c for c in counters if c.state in ("forwarding", "waiting")), None),

@@ -187,3 +187,13 @@ def test_upholding_changes_nothing_on_the_platform(decided, post, moderator_b):
                 {"outcome": "upheld", "reasons": "It is a home."}).status_code == 200
     assert Decision.objects.get().state == Decision.State.IN_FORCE
     assert not DemoPlatformAction.objects.filter(event="measure.lift").exists()
+
+
+def test_poster_appeals_from_the_notice_page_once(decided):
+    _complaint, _token, poster = decided()
+    client = Client()
+    response = client.post(f"/counter-notice/{poster}/", {"action": "appeal", "grounds": "It is my own shop."})
+    assert response.status_code == 302
+    page = client.get(f"/counter-notice/{poster}/").content.decode()
+    assert "Your appeal" in page and 'name="grounds"' not in page
+    assert Appeal.objects.get().side == Appeal.Side.POSTER
