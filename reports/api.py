@@ -99,7 +99,10 @@ class ReferralOut(serializers.Serializer):
 
 
 class ReferralDetailOut(ReferralOut):
-    package = serializers.JSONField()
+    package = serializers.SerializerMethodField()
+
+    def get_package(self, obj: Referral) -> dict[str, Any]:
+        return referrals.package_with_contacts(obj)
 
 
 def _with_steps(referral_id: int) -> Referral:

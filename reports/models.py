@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
+from takedown.crypto import EncryptedTextField
 
 
 class Assessment(models.Model):
@@ -73,7 +74,11 @@ class Referral(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     authority_reference = models.CharField(max_length=100, blank=True)
+    # The package as sent, without the complainants' contact data, which is kept
+    # encrypted at rest in ``contacts`` (JSON: {case reference: {...}}) and put back in
+    # when the package is shown; the digest covers the whole package.
     package = models.JSONField(default=dict, blank=True)
+    contacts = EncryptedTextField(blank=True, default="")
     package_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:

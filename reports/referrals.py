@@ -138,8 +138,10 @@ def _transition(referral: Referral, to: str, *, actor: str, note: str, changes: 
             setattr(locked, name, value)
         if to == Referral.Status.SENT:
             locked.sent_at = now
-            locked.package = build_package(locked, now=now)
-            locked.package_sha256 = package_digest(locked.package)
+            package, contacts = build_package(locked, now=now)
+            locked.package = package
+            locked.contacts = json.dumps(contacts, ensure_ascii=False, sort_keys=True)
+            locked.package_sha256 = package_digest(package_with_contacts(locked))
         elif to == Referral.Status.ACKNOWLEDGED:
             locked.acknowledged_at = now
         else:
@@ -227,14 +229,6 @@ def _case_section(complaint: Complaint) -> dict[str, Any]:
         "harms": list(complaint.harms),
         "victim_is_minor": complaint.victim_is_minor,
         "threat_to_life": complaint.threat_to_life,
-        # The authority needs to reach the victim; this package goes to it alone and
-        # its contents never enter the audit log (only its digest does).
-        "complainant": {
-            "name": complaint.complainant_name,
-            "email": complaint.complainant_email,
-            "phone": complaint.complainant_phone,
-            "victim_name": complaint.victim_name,
-        },
         "explanation": complaint.explanation,
         "evidence_excerpt": complaint.evidence_excerpt,
         "items": [{"position": i.position, "url": i.url, "note": i.note} for i in complaint.items.all()],
@@ -350,9 +344,33 @@ def _proof_material(event_ids: list[int]) -> tuple[str | None, dict[int, int], d
     return checkpoint.note, indexes, proofs, verifier
 
 
-def build_package(referral: Referral, *, now: datetime | None = None) -> dict[str, Any]:
+def _contact(complaint: Complaint) -> dict[str, str]:
+    # The authority needs to reach the victim. The package goes to it alone; its
+    # contents never enter the audit log (only its digest does).
+    return {
+        "name": complaint.complainant_name,
+        "email": complaint.complainant_email,
+        "phone": complaint.complainant_phone,
+        "victim_name": complaint.victim_name,
+    }
+
+
+def package_with_contacts(referral: Referral) -> dict[str, Any]:
+    """The package as the authority receives it: each case with its complainant's contact."""
+    if not referral.package:
+        return {}
+    contacts = json.loads(referral.contacts) if referral.contacts else {}
+    package = dict(referral.package)
+    package["cases"] = [
+        {**case, "complainant": contacts.get(case.get("reference"), {})} for case in referral.package.get("cases", [])
+    ]
+    return package
+
+
+def build_package(referral: Referral, *, now: datetime | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """What the authority receives: summary, evidence list with hashes, statements of
-    reasons, the assessment and the audit trail with its proof material."""
+    reasons, the assessment and the audit trail with its proof material; and, apart, the
+    complainants' contact data by case reference (stored encrypted)."""
     now = now or timezone.now()
     cases: list[Complaint] = []
     subject: dict[str, Any] = {"type": referral.subject_type, "id": referral.subject_id}
@@ -382,7 +400,8 @@ def build_package(referral: Referral, *, now: datetime | None = None) -> dict[st
                 series=alert.series,
             )
     targets += [("complaint", str(c.pk)) for c in cases]
-    return {
+    contacts = {c.reference: _contact(c) for c in cases}
+    package = {
         "format": PACKAGE_FORMAT,
         "generated_at": now.isoformat(),
         "referral": {
@@ -405,3 +424,4 @@ def build_package(referral: Referral, *, now: datetime | None = None) -> dict[st
         "audit": _audit_section(targets),
         "note": "The assessment in this package is an automatic flag, not a legal finding.",
     }
+    return package, contacts

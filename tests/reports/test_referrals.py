@@ -64,6 +64,18 @@ def test_api_creates_and_sends_a_referral_with_a_package_of_hashes_decisions_and
     assert case["assessment"]["level"] == "none"
     assert any(e["event"]["code"] == "complaint.submitted" and len(e["leaf_hash"]) == 64 for e in package["audit"]["events"])
     assert "inclusion proof" in package["audit"]["how_to_verify"]
+    # The authority gets the complainant's contact; at rest it is encrypted, not in the JSON.
+    assert case["complainant"]["email"] == "chen@example.com"
+    stored = Referral.objects.filter(pk=body["id"]).values_list("package", "contacts")[0]
+    assert "chen@example.com" not in str(stored[0])
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contacts FROM reports_referral WHERE id = %s", [body["id"]])
+        assert "chen@example.com" not in cursor.fetchone()[0]
+    from reports.referrals import package_digest
+
+    assert package_digest(package) == body["package_sha256"]
     # The audit log gets the package's digest, never its contents (contact data).
     sent = AuditEvent.objects.get(code="referral.sent", target_type="referral")
     assert sent.details["package_sha256"] == body["package_sha256"]
