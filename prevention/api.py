@@ -112,6 +112,10 @@ class AlertOutput(serializers.Serializer):
         return f"/staff/alerts/{alert.pk}/chart.svg"
 
 
+class AlertListOutput(serializers.Serializer):
+    results = AlertOutput(many=True)
+
+
 class InterventionInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=interventions.STAFF_KINDS)
     target = serializers.CharField(max_length=128)
@@ -137,6 +141,10 @@ class InterventionOutput(serializers.Serializer):
 
     def get_delivery(self, intervention: Intervention) -> dict:
         return self.context.get("deliveries", {}).get(intervention.pk, {})
+
+
+class InterventionListOutput(serializers.Serializer):
+    results = InterventionOutput(many=True)
 
 
 class LiftInput(serializers.Serializer):
@@ -206,7 +214,7 @@ class AlertListView(APIView):
     authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
     permission_classes = [HasRole.of(*STAFF_READERS)]
 
-    @extend_schema(responses=AlertOutput(many=True), summary="Trend alerts, newest first")
+    @extend_schema(responses=AlertListOutput, summary="Trend alerts, newest first")
     def get(self, request):
         state = request.query_params.get("state") or None
         alerts = selectors.alerts(state=state, limit=request.query_params.get("limit"))
@@ -220,7 +228,7 @@ class InterventionListView(APIView):
         allowed = INTERVENERS if self.request.method == "POST" else STAFF_READERS
         return [HasRole.of(*allowed)()]
 
-    @extend_schema(responses=InterventionOutput(many=True), summary="Interventions, newest first")
+    @extend_schema(responses=InterventionListOutput, summary="Interventions, newest first")
     def get(self, request):
         items = selectors.interventions(state=request.query_params.get("state") or None)
         context = {"deliveries": selectors.delivery_states(items)}

@@ -112,7 +112,7 @@ def parse_signals(data: Any, *, now: float | None = None) -> ParsedBatch:
             if len(errors) >= _MAX_REPORTED_ERRORS:
                 break
             continue
-        if kind not in types or type(target) is not str or not 0 < len(target) <= MAX_TARGET_CHARS:
+        if type(kind) is not str or kind not in types or type(target) is not str or not 0 < len(target) <= MAX_TARGET_CHARS:
             errors[str(index)] = [
                 f"\"type\" must be one of {', '.join(SIGNAL_TYPES)}; \"target\" a string of "
                 f"1-{MAX_TARGET_CHARS} characters."

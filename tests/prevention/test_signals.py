@@ -43,6 +43,8 @@ def test_times_may_be_iso_8601_and_stale_or_future_signals_are_dropped_not_refus
     "item",
     [
         {"type": "like", "target": "t"},
+        {"type": {}, "target": "t"},
+        {"type": ["post"], "target": "t"},
         {"type": "post"},
         {"type": "post", "target": ""},
         {"type": "post", "target": "x" * 129},
