@@ -36,3 +36,19 @@ for _kind in (RESPONSE_REMINDER, RESPONSE_BREACH):
     _inner = registry._HANDLERS[_kind]
     if not getattr(_inner, "slowed", False):
         registry._HANDLERS[_kind] = _slowed(_inner)
+
+
+def _announce_ready(**_kwargs) -> None:
+    # Lets a test wait until a worker consumes, instead of guessing how long it boots.
+    ready = os.environ.get("FAULT_READY_FILE", "")
+    if ready:
+        with open(ready, "a") as out:
+            out.write(f"{os.getpid()}\n")
+
+
+try:
+    from celery.signals import worker_ready
+
+    worker_ready.connect(_announce_ready, weak=False)
+except ImportError:  # pragma: no cover - celery is a dependency
+    pass

@@ -80,6 +80,27 @@ def test_two_sweeps_at_once_never_do_anything_twice(deadline_fault_env):
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server on PATH (a private one is started)")
+def test_two_workers_sharing_the_sweep_never_do_anything_twice(deadline_fault_env):
+    env = deadline_fault_env
+    env.start_redis()  # the production layout: separate workers behind one Redis broker
+    env.driver("seed", str(NOTICES))
+    progress, ready = env.var_dir / "progress.txt", env.var_dir / "ready.txt"
+    # One batch of 10 per task, then the task hands over: the work spreads over both workers.
+    env.extra_env = {"DEADLINE_SWEEP_BATCH": "10", "DEADLINE_SWEEP_BUDGET_SECONDS": "0",
+                     "FAULT_HANDLER_DELAY": "0.03", "FAULT_PROGRESS_FILE": str(progress),
+                     "FAULT_READY_FILE": str(ready)}
+    env.start_worker(include="tests.fault.deadline_slow", name="w1")
+    env.start_worker(include="tests.fault.deadline_slow", name="w2")
+    wait_for(lambda: ready.exists() and len(ready.read_text().split()) == 2, 40, "both workers to be ready")
+    for _ in range(3):  # beat ticking while the first sweeps still run
+        env.publish_sweep()
+    wait_for(lambda: env.due_pending() == 0, 45, "the two workers to drain the backlog", every=0.5)
+    _assert_each_due_timer_handled_once(env)
+    workers = {line.split()[0] for line in progress.read_text().splitlines()}
+    assert len(workers) == 2, "both workers took part"
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server on PATH (a private one is started)")
 def test_broker_down_intake_still_works_and_the_sweep_catches_up_when_it_is_back(deadline_fault_env):
     env = deadline_fault_env
     env.start_redis()
