@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintItem
+from takedown.crypto import EncryptedTextField
 
 
 class Claim(models.Model):
@@ -203,10 +204,11 @@ class CounterNotice(models.Model):
         WITHDRAWN = "withdrawn", _("Ended: the decision changed")
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="counter_notices")
-    poster_name = models.TextField()
-    poster_email = models.TextField(blank=True)
-    poster_phone = models.TextField(blank=True)
-    poster_id_number = models.TextField(blank=True)
+    # The poster's identity is personal data: encrypted at rest like the complainant's.
+    poster_name = EncryptedTextField()
+    poster_email = EncryptedTextField(blank=True)
+    poster_phone = EncryptedTextField(blank=True)
+    poster_id_number = EncryptedTextField(blank=True)
     statement = models.TextField()
     evidence = models.TextField(help_text="The poster's preliminary evidence of no infringement")
     state = models.CharField(max_length=14, choices=State.choices, default=State.FORWARDING)

@@ -197,3 +197,18 @@ def test_poster_appeals_from_the_notice_page_once(decided):
     page = client.get(f"/counter-notice/{poster}/").content.decode()
     assert "Your appeal" in page and 'name="grounds"' not in page
     assert Appeal.objects.get().side == Appeal.Side.POSTER
+
+
+def test_the_posters_identity_is_encrypted_at_rest(decided, post):
+    from django.db import connection
+
+    from takedown import crypto
+
+    _complaint, _token, poster = decided()
+    post(None, "/api/v1/counter-notices/", counter_body(poster, id_number="110105194912310029"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT poster_name, poster_email, poster_id_number FROM moderation_counternotice")
+        stored = cursor.fetchone()
+    assert all(crypto.is_ciphertext(v) for v in stored)
+    assert "Liu Yang" not in "".join(stored)
+    assert CounterNotice.objects.get().poster_name == "Liu Yang"
