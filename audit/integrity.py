@@ -30,7 +30,7 @@ from audit.canonical import CanonicalError, event_leaf_hash
 from audit.checkpoint import CheckpointError, verify_checkpoint
 from audit.merkle import Frontier
 from audit.models import AuditEvent, Checkpoint, LogEntry, PendingEvent, TreeNode
-from audit.records import EVENT_COLUMNS, event_from_row
+from audit.records import event_columns, event_from_row
 from audit.sequencer import key_name, origin, public_key
 
 CHUNK = 10_000
@@ -84,7 +84,7 @@ def _stored_nodes() -> Iterator[tuple[int, int, bytes]]:
 def _log_rows() -> Iterator[tuple]:
     index = connection.ops.quote_name("index")
     return _stream(
-        f"SELECT l.{index}, l.leaf_hash, {EVENT_COLUMNS} FROM {LogEntry._meta.db_table} l "
+        f"SELECT l.{index}, l.leaf_hash, {event_columns(connection.vendor)} FROM {LogEntry._meta.db_table} l "
         f"JOIN {AuditEvent._meta.db_table} e ON e.id = l.event_id ORDER BY l.{index}"
     )
 

@@ -143,11 +143,23 @@ def case_manifest(complaint: Complaint) -> dict[str, Any]:
     }
 
 
-EVENT_COLUMNS = "e.id, e.created_at, e.actor, e.code, e.target_type, e.target_id, e.details"
+_EVENT_COLUMNS = "e.id, e.created_at, e.actor, e.code, e.target_type, e.target_id, e.details"
+# On PostgreSQL the database formats the timestamp exactly as the canonical form wants
+# it and hands JSON over as text: parsing timestamptz and jsonb into Python objects
+# costs more than the rest of a row.
+_PG_EVENT_COLUMNS = (
+    "e.id, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
+    "e.actor, e.code, e.target_type, e.target_id, e.details::text"
+)
+
+
+def event_columns(vendor: str) -> str:
+    """The select list of an event (table alias ``e``) for ``event_from_row``."""
+    return _PG_EVENT_COLUMNS if vendor == "postgresql" else _EVENT_COLUMNS
 
 
 def event_from_row(row: tuple | list) -> dict[str, Any]:
-    """An event for ``canonical_bytes`` from a raw row of ``EVENT_COLUMNS``.
+    """An event for ``canonical_bytes`` from a raw row of ``event_columns()``.
 
     Reading raw rows instead of model instances makes the sequencer and the nightly
     check several times faster; this undoes the backend's storage forms: JSON text
@@ -155,8 +167,9 @@ def event_from_row(row: tuple | list) -> dict[str, Any]:
     """
     event_id, created_at, actor, code, target_type, target_id, details = row
     if isinstance(created_at, str):
-        created_at = datetime.fromisoformat(created_at)
-    if created_at.tzinfo is None:  # SQLite keeps UTC without an offset
+        if not created_at.endswith("Z"):
+            created_at = datetime.fromisoformat(created_at)
+    if isinstance(created_at, datetime) and created_at.tzinfo is None:  # SQLite: UTC, no offset
         created_at = created_at.replace(tzinfo=UTC)
     if isinstance(details, str | bytes):
         details = json.loads(details)

@@ -31,7 +31,7 @@ from audit.canonical import event_leaf_hash
 from audit.checkpoint import load_private_key, sign_checkpoint, verifier_key_string
 from audit.merkle import Frontier
 from audit.models import AuditEvent, Checkpoint, LogEntry, PendingEvent, TreeNode
-from audit.records import EVENT_COLUMNS, event_from_row
+from audit.records import event_columns, event_from_row
 
 # pg_try_advisory_xact_lock key: "audit-sequencer" folded into a bigint.
 ADVISORY_LOCK_KEY = 0x6175646974_5351
@@ -111,10 +111,10 @@ def _event_rows(ids: list[int]) -> list[tuple]:
     table = AuditEvent._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {EVENT_COLUMNS} FROM {table} e WHERE e.id = ANY(%s) ORDER BY e.id", [ids])
+            cursor.execute(f"SELECT {event_columns(connection.vendor)} FROM {table} e WHERE e.id = ANY(%s) ORDER BY e.id", [ids])
         else:
             marks = ", ".join(["%s"] * len(ids))
-            cursor.execute(f"SELECT {EVENT_COLUMNS} FROM {table} e WHERE e.id IN ({marks}) ORDER BY e.id", ids)
+            cursor.execute(f"SELECT {event_columns(connection.vendor)} FROM {table} e WHERE e.id IN ({marks}) ORDER BY e.id", ids)
         return cursor.fetchall()
 
 
