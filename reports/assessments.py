@@ -115,7 +115,9 @@ def assess_complaint(complaint: Complaint, *, actor: str = SYSTEM, new: bool = F
     """
     from reports.referrals import propose_referral
 
-    with transaction.atomic():
+    # No savepoint: a failure here must roll the caller's change back anyway, and at
+    # intake a savepoint would cost two round trips per notice.
+    with transaction.atomic(savepoint=False):
         staff = {} if new else _staff_facts("complaint", complaint.pk)
         result = seriousness.assess(complaint_facts(complaint, staff))
         row, changed = _store("complaint", complaint.pk, result, actor=actor, new=new)
@@ -136,7 +138,7 @@ def assess_incident(incident, *, actor: str = SYSTEM) -> Assessment:
     """(Re)assess an incident over all its cases; call when its membership changes."""
     from reports.referrals import propose_referral
 
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         result = seriousness.assess(incident_facts(incident, _staff_facts("incident", incident.pk)))
         row, changed = _store("incident", incident.pk, result, actor=actor)
         for authority in result.referrals:
