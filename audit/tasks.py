@@ -19,11 +19,10 @@ def sequence_and_checkpoint_task() -> int:
 
 @shared_task(name="audit.verify_log", ignore_result=True, time_limit=6 * 3600, soft_time_limit=6 * 3600 - 60)
 def verify_log_task() -> bool:
-    from audit.integrity import verify_log
-    from audit.preservation import schedule_missing_retention
-
     from django.db import transaction
 
+    from audit.integrity import verify_log
+    from audit.preservation import schedule_missing_retention
     from audit.services import SYSTEM, audit_record
 
     report = verify_log()
