@@ -126,7 +126,13 @@ def time_left_counts(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def recent_breaches(*, limit: int = 20) -> list[dict[str, Any]]:
-    rows = Breach.objects.select_related("complaint").order_by("-breached_at", "-pk")[:limit]
+    # Only what the board shows: the notice's personal data is never loaded here.
+    rows = (
+        Breach.objects.select_related("complaint")
+        .only("priority", "due_at", "breached_at", "policy_version",
+              "complaint__id", "complaint__received_at", "complaint__status")
+        .order_by("-breached_at", "-pk")[:limit]
+    )
     return [
         {
             "reference": b.complaint.reference,
