@@ -70,6 +70,7 @@ class OpenNotice:
     reference: str
     priority: str
     status: str
+    status_label: str
     due_at: datetime
     seconds_left: float
     band: str
@@ -91,6 +92,7 @@ def open_by_time_left(*, now: datetime | None = None, limit: int = 50) -> list[O
             reference=r.reference,
             priority=r.priority,
             status=r.status,
+            status_label=str(r.get_status_display()),
             due_at=r.response_due_at,
             seconds_left=(r.response_due_at - now).total_seconds(),
             band=time_left_band(r.response_due_at, now),

@@ -60,6 +60,9 @@ def test_board_lists_open_notices_by_time_left_with_breaches_and_figures(
     order = [html.index(c.reference) for c in (overdue, soon, later)]
     assert order == sorted(order), "soonest deadline first"
     assert "breach recorded" in html
+    soon_row = html[html.index(soon.reference):].split("</tr>")[0]
+    assert "1\xa0hour" in soon_row or "2\xa0hours" in soon_row, soon_row  # about 2 h left
+    assert "Received" in soon_row
     assert "<svg" in html and "Open notices by time left" in html
     assert "50.0 %" in html  # one of two handled within deadline
     assert "55.0 h" in html  # median of 10 h and 100 h
