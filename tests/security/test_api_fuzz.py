@@ -37,7 +37,8 @@ def all_roles_token(db) -> str:
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
-@pytest.mark.django_db
+# Committed per request, as in production: one failing statement cannot poison the next example.
+@pytest.mark.django_db(transaction=True)
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
@@ -49,7 +50,8 @@ def test_api_anonymous(case):
     case.call_and_validate(checks=CHECKS)
 
 
-@pytest.mark.django_db
+# Committed per request, as in production: one failing statement cannot poison the next example.
+@pytest.mark.django_db(transaction=True)
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
