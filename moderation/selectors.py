@@ -11,7 +11,6 @@ from django.db import connection
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from audit.models import AuditEvent
 from complaints.models import Complaint, ComplaintItem, Evidence
@@ -28,25 +27,35 @@ PRIORITIES = ("P0", "P1", "P2")
 # --- Time left, in plain words ------------------------------------------------------------
 
 
-def _span(seconds: float) -> str:
+def _phrases() -> dict[str, str]:
+    """The phrases of a time-left text in the active language, looked up once per page."""
+    return {
+        "dh": _("%(d)d d %(h)d h"), "d": _("%(d)d d"), "hm": _("%(h)d h %(m)d min"), "h": _("%(h)d h"),
+        "m": _("%(m)d min"), "left": _("%(span)s left"), "overdue": _("overdue by %(span)s"),
+        "none": _("no deadline yet (report incomplete)"),
+    }
+
+
+def _span(seconds: float, p: dict[str, str]) -> str:
     minutes = int(seconds // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        return _("%(d)d d %(h)d h") % {"d": days, "h": hours} if hours else _("%(d)d d") % {"d": days}
+        return p["dh"] % {"d": days, "h": hours} if hours else p["d"] % {"d": days}
     if hours:
-        return _("%(h)d h %(m)d min") % {"h": hours, "m": mins} if mins else _("%(h)d h") % {"h": hours}
-    return ngettext("%(m)d min", "%(m)d min", mins) % {"m": max(mins, 0)}
+        return p["hm"] % {"h": hours, "m": mins} if mins else p["h"] % {"h": hours}
+    return p["m"] % {"m": max(mins, 0)}
 
 
-def time_left_text(due: datetime | None, now: datetime) -> str:
+def time_left_text(due: datetime | None, now: datetime, phrases: dict[str, str] | None = None) -> str:
     """'3 h 20 min left', 'overdue by 2 h', or why there is no deadline yet."""
+    p = phrases or _phrases()
     if due is None:
-        return _("no deadline yet (report incomplete)")
+        return p["none"]
     delta = (due - now).total_seconds()
     if delta >= 0:
-        return _("%(span)s left") % {"span": _span(delta)}
-    return _("overdue by %(span)s") % {"span": _span(-delta)}
+        return p["left"] % {"span": _span(delta, p)}
+    return p["overdue"] % {"span": _span(-delta, p)}
 
 
 # --- The queue ---------------------------------------------------------------------------------
@@ -168,8 +177,9 @@ def queue_rows(filters: QueueFilters, *, page: int, page_size: int, now: datetim
               "response_due_at", "threat_to_life", "victim_is_minor", "source")
         .order_by(*order)
     )
+    phrases = _phrases()
     for row in rows:
-        row.time_left = time_left_text(row.response_due_at, now)
+        row.time_left = time_left_text(row.response_due_at, now, phrases)
         row.is_overdue = bool(row.response_due_at and row.response_due_at < now)
     return rows
 
