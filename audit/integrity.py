@@ -29,7 +29,7 @@ from django.db import connection
 from audit.canonical import CanonicalError, event_leaf_hash
 from audit.checkpoint import CheckpointError, verify_checkpoint
 from audit.merkle import Frontier
-from audit.models import AuditEvent, Checkpoint, LogEntry, PendingEvent, TreeNode
+from audit.models import MIN_STORED_LEVEL, AuditEvent, Checkpoint, LogEntry, PendingEvent, TreeNode
 from audit.records import event_columns, event_from_row
 from audit.sequencer import key_name, origin, public_key
 
@@ -77,7 +77,11 @@ def _stream(sql: str) -> Iterator[tuple]:
 
 def _stored_nodes() -> Iterator[tuple[int, int, bytes]]:
     # Stored in the order the sequencer's frontier produced them (id order).
-    for level, index, digest in _stream(f"SELECT level, {connection.ops.quote_name('index')}, hash FROM {TreeNode._meta.db_table} ORDER BY id"):
+    column = connection.ops.quote_name("index")
+    table = TreeNode._meta.db_table
+    for level, index, digest in _stream(
+        f"SELECT level, {column}, hash FROM {table} WHERE level >= {MIN_STORED_LEVEL} ORDER BY id"
+    ):
         yield level, index, bytes(digest)
 
 
@@ -100,7 +104,7 @@ def verify_log(*, max_problems: int = 1) -> IntegrityReport:
     node_problem: list[str] = []
 
     def compare_node(level: int, index: int, digest: bytes) -> None:
-        if level == 0 or node_problem:
+        if level < MIN_STORED_LEVEL or node_problem:
             return
         stored = next(stored_nodes, None)
         if stored is None:

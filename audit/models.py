@@ -76,8 +76,14 @@ class LogEntry(AppendOnly):
         return f"leaf {self.index} = event #{self.event_id}"
 
 
+# Subtrees below this height are not stored: recomputing one from its at most 8 leaf
+# hashes is cheaper than writing a row per leaf, and a proof reads only a few more rows.
+MIN_STORED_LEVEL = 4
+
+
 class TreeNode(AppendOnly):
-    """Hash of the complete subtree ``index`` at ``level`` (>= 1; leaves are LogEntry).
+    """Hash of the complete subtree ``index`` at ``level`` (>= MIN_STORED_LEVEL; smaller
+    subtrees are recomputed from the LogEntry leaves).
 
     Stored once, when the subtree becomes complete, so a proof reads O(log n) rows.
     """

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Q
-
 from audit import merkle
-from audit.models import Checkpoint, LogEntry, TreeNode
+from audit.models import MIN_STORED_LEVEL, Checkpoint, LogEntry, TreeNode
 from takedown.exceptions import InvalidInput, NotFound
 
 _PLACEHOLDER = bytes(32)
@@ -20,17 +18,30 @@ def sequenced_size() -> int:
 
 
 def _fetch_nodes(keys: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """Hashes of the wanted complete subtrees: leaves from LogEntry, subtrees of at
+    least ``MIN_STORED_LEVEL`` levels from TreeNode, and the small subtrees in between
+    recomputed from their (at most 2**MIN_STORED_LEVEL / 2) leaves."""
     found: dict[tuple[int, int], bytes] = {}
-    leaves = [index for level, index in keys if level == 0]
-    if leaves:
-        for index, digest in LogEntry.objects.filter(index__in=leaves).values_list("index", "leaf_hash"):
-            found[(0, index)] = bytes(digest)
-    inner = [(level, index) for level, index in keys if level > 0]
-    if inner:
-        condition = Q()
-        for level, index in inner:
-            condition |= Q(level=level, index=index)
-        for level, index, digest in TreeNode.objects.filter(condition).values_list("level", "index", "hash"):
+    leaf_positions: set[int] = set()
+    for level, index in keys:
+        if level < MIN_STORED_LEVEL:
+            leaf_positions.update(range(index << level, (index + 1) << level))
+    leaves: dict[int, bytes] = {}
+    positions = sorted(leaf_positions)
+    for start in range(0, len(positions), 5000):
+        part = positions[start : start + 5000]
+        for index, digest in LogEntry.objects.filter(index__in=part).values_list("index", "leaf_hash"):
+            leaves[index] = bytes(digest)
+    stored: dict[int, list[int]] = {}
+    for level, index in keys:
+        if level < MIN_STORED_LEVEL:
+            span = [leaves.get(i) for i in range(index << level, (index + 1) << level)]
+            if all(span):
+                found[(level, index)] = merkle.root(span)
+        else:
+            stored.setdefault(level, []).append(index)
+    for level, indexes in stored.items():
+        for index, digest in TreeNode.objects.filter(level=level, index__in=indexes).values_list("index", "hash"):
             found[(level, index)] = bytes(digest)
     return found
 
@@ -111,17 +122,7 @@ def _proofs_for(indexes: list[int], tree_size: int) -> dict[int, list[bytes]]:
 
     for index in indexes:
         merkle.inclusion_proof_from_nodes(record, index, tree_size)
-    by_level: dict[int, list[int]] = {}
-    for level, index in wanted:
-        by_level.setdefault(level, []).append(index)
-    nodes: dict[tuple[int, int], bytes] = {}
-    for level, positions in by_level.items():
-        if level == 0:
-            rows = LogEntry.objects.filter(index__in=positions).values_list("index", "leaf_hash")
-        else:
-            rows = TreeNode.objects.filter(level=level, index__in=positions).values_list("index", "hash")
-        for index, digest in rows:
-            nodes[(level, index)] = bytes(digest)
+    nodes = _fetch_nodes(wanted)
 
     def stored(level: int, index: int) -> bytes:
         return nodes[(level, index)]

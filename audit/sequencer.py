@@ -30,7 +30,7 @@ from django.utils import timezone
 from audit.canonical import event_leaf_hash
 from audit.checkpoint import load_private_key, sign_checkpoint, verifier_key_string
 from audit.merkle import Frontier
-from audit.models import AuditEvent, Checkpoint, LogEntry, PendingEvent, TreeNode
+from audit.models import MIN_STORED_LEVEL, AuditEvent, Checkpoint, LogEntry, PendingEvent, TreeNode
 from audit.records import event_columns, event_from_row
 
 # pg_try_advisory_xact_lock key: "audit-sequencer" folded into a bigint.
@@ -140,7 +140,7 @@ def sequence_and_checkpoint(*, max_events: int = MAX_PER_RUN, batch_size: int = 
         nodes: list[tuple[int, int, bytes]] = []
 
         def keep_node(level: int, index: int, digest: bytes) -> None:
-            if level > 0:  # leaves are stored as LogEntry rows
+            if level >= MIN_STORED_LEVEL:  # leaves are LogEntry rows; small subtrees are recomputed
                 nodes.append((level, index, digest))
 
         frontier = Frontier.from_state(size, hashes, on_node=keep_node)

@@ -11,9 +11,9 @@ from audit import merkle
 from audit.canonical import event_leaf_hash
 from audit.checkpoint import verify_checkpoint
 from audit.integrity import verify_log
-from audit.models import AuditEvent, Checkpoint, LogEntry, PendingEvent
+from audit.models import MIN_STORED_LEVEL, AuditEvent, Checkpoint, LogEntry, PendingEvent, TreeNode
 from audit.records import event_dict
-from audit.selectors import consistency_proof, inclusion_proof
+from audit.selectors import consistency_proof, inclusion_proof, inclusion_proofs, root_at
 from audit.sequencer import key_name, public_key, sequence_and_checkpoint
 from audit.services import audit_record
 
@@ -58,20 +58,27 @@ def test_tree_resumes_across_runs_and_batches_without_rereading_leaves():
     assert bytes(result.checkpoint.root_hash) == merkle.root(every)
 
 
-def test_proofs_from_stored_nodes_match_the_reference_tree():
-    events = record(13)
-    sequence_and_checkpoint(batch_size=5)
+def test_proofs_from_stored_and_recomputed_nodes_match_the_reference_tree():
+    # 70 leaves: subtrees of 16 and 32 and 64 leaves come from stored TreeNode rows,
+    # smaller ones are recomputed from leaves; batches of 23 cut across all of them.
+    events = record(70)
+    sequence_and_checkpoint(batch_size=23)
     leaves = [bytes(h) for h in LogEntry.objects.order_by("index").values_list("leaf_hash", flat=True)]
     assert len(leaves) == len(events)
-    for size in (1, 7, 8, 13):
+    assert TreeNode.objects.filter(level=MIN_STORED_LEVEL).count() == 70 // 16
+    for size in (1, 7, 8, 13, 16, 17, 32, 33, 64, 70):
         root = merkle.root(leaves[:size])
-        for index in range(size):
+        assert root_at(size) == root
+        for index in sorted(i for i in {0, 1, size // 2, size - 2, size - 1} if 0 <= i < size):
             leaf, path = inclusion_proof(index, size)
             assert leaf == leaves[index]
             assert path == merkle.inclusion_proof(leaves, index, size)
             assert merkle.verify_inclusion(leaf, index, size, path, root)
-    for first in range(0, 14):
-        assert consistency_proof(first, 13) == merkle.consistency_proof(leaves, first, 13)
+    for first in range(0, 71):
+        assert consistency_proof(first, 70) == merkle.consistency_proof(leaves, first, 70)
+    assert consistency_proof(17, 33) == merkle.consistency_proof(leaves, 17, 33)
+    batch = inclusion_proofs(list(range(70)), 70)
+    assert all(batch[i] == merkle.inclusion_proof(leaves, i, 70) for i in range(70))
 
 
 def test_audit_verify_passes_on_an_intact_log():
@@ -94,7 +101,7 @@ def test_audit_checkpoint_command_prints_the_signed_note(capsys):
 
 
 def test_append_only_triggers_refuse_update_and_delete():
-    events = record(2)
+    events = record(16)  # a full subtree, so every audit table has rows
     sequence_and_checkpoint()
     for sql in (
         "UPDATE audit_auditevent SET actor = 'x'",
@@ -144,3 +151,18 @@ def test_nightly_task_records_its_result_in_the_log():
     assert verify_log_task.apply().get() is True
     event = AuditEvent.objects.get(code="log.verified")
     assert event.details == {"ok": True, "leaves": 3, "checkpoints": 1, "first_bad_index": None, "problem": ""}
+
+
+def test_audit_verify_finds_a_stored_tree_node_changed_behind_the_triggers():
+    record(40)
+    sequence_and_checkpoint()
+    node = TreeNode.objects.get(level=MIN_STORED_LEVEL, index=1)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_treenode DISABLE TRIGGER ALL")
+        else:
+            cursor.execute("DROP TRIGGER audit_treenode_no_update")
+        cursor.execute("UPDATE audit_treenode SET hash = %s WHERE id = %s", [bytes(32), node.pk])
+    report = verify_log()
+    assert not report.ok
+    assert "leaves 16..31" in report.problems[0]
