@@ -12,6 +12,8 @@ from django.template.loader import select_template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -229,6 +231,19 @@ def _protection_answer(request, token: str, intervention: Intervention | None, s
     return redirect(f"/track/{token}/#protection", permanent=False)
 
 
+class ProtectionRequestInput(serializers.Serializer):
+    account = serializers.CharField(required=False, allow_blank=True, max_length=128,
+                                    help_text="The victim's account name or profile link on the platform")
+
+
+class ProtectionStateOutput(serializers.Serializer):
+    active = serializers.BooleanField()
+    restrictions = serializers.ListField(child=serializers.CharField(), required=False)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+    ended_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
 class ProtectionView(APIView):
     """Turn on one-click protection (the tracking token is the credential)."""
 
@@ -237,6 +252,7 @@ class ProtectionView(APIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     throttle_classes = [public_throttle("public_track")]
 
+    @extend_schema(request=ProtectionRequestInput, responses={201: ProtectionStateOutput}, summary="Turn on one-click protection")
     def post(self, request, token: str):
         complaint = complaint_by_token(token)
         if complaint is None:
@@ -254,6 +270,7 @@ class ProtectionEndView(APIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     throttle_classes = [public_throttle("public_track")]
 
+    @extend_schema(request=None, responses=ProtectionStateOutput, summary="End one-click protection early")
     def post(self, request, token: str):
         complaint = complaint_by_token(token)
         if complaint is None:
