@@ -10,10 +10,15 @@ runs in two other processes on the same two cores.
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 from bench.common import Context, Row
 from bench.http import (
@@ -22,7 +27,6 @@ from bench.http import (
     drop_postgres_database,
     gunicorn,
     manage,
-    post_load,
     recreate_postgres_database,
 )
 
@@ -70,6 +74,76 @@ def post(i: int) -> dict:
             "author": f"user-{i % 500}"}
 
 
+def _requests(port: int, token: str) -> list[bytes]:
+    """Whole HTTP requests, built once: the client then only writes and reads bytes."""
+    out = []
+    for i in range(400):
+        body = json.dumps(post(i)).encode()
+        head = (
+            f"POST /api/v1/screen/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Token {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        out.append(head + body)
+    return out
+
+
+def _client(port: int, requests: list[bytes], seconds: float, connections: int, queue) -> None:
+    """Keep-alive connections on raw sockets, one thread each, one request in flight per
+    connection. Far cheaper per request than http.client, so the two cores go to the
+    server rather than to the load generator."""
+
+    totals = {"ok": 0, "err": 0}
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def loop(offset: int) -> None:
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        ok = err = 0
+        i = offset
+        buffer = b""
+        while time.monotonic() < stop:
+            sock.sendall(requests[i % len(requests)])
+            i += connections
+            while b"\r\n\r\n" not in buffer:
+                buffer += sock.recv(65536)
+            head, _, buffer = buffer.partition(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+            while len(buffer) < length:
+                buffer += sock.recv(65536)
+            buffer = buffer[length:]
+            if head.startswith(b"HTTP/1.1 200"):
+                ok += 1
+            else:
+                err += 1
+        sock.close()
+        with lock:
+            totals["ok"] += ok
+            totals["err"] += err
+
+    threads = [threading.Thread(target=loop, args=(n,)) for n in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    queue.put((totals["ok"], totals["err"]))
+
+
+def _load(port: int, token: str, seconds: float, processes: int = 2, connections: int = 4) -> tuple[int, int, float]:
+    requests = _requests(port, token)
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    mp = multiprocessing.get_context("fork")
+    started = time.perf_counter()
+    procs = [mp.Process(target=_client, args=(port, requests[n::processes], seconds, connections, queue))
+             for n in range(processes)]
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=seconds + 60) for _ in procs]
+    for p in procs:
+        p.join()
+    return sum(r[0] for r in results), sum(r[1] for r in results), time.perf_counter() - started
+
+
 def run(ctx: Context) -> list[Row]:
     if ctx.on_postgres:
         url = recreate_postgres_database(ctx.database_url, DB_NAME)
@@ -84,21 +158,22 @@ def run(ctx: Context) -> list[Row]:
         manage(env, "createcachetable")
         subprocess.run([sys.executable, "manage.py", "shell", "-c", _SETUP], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)
-        headers = {"Authorization": "Token " + "b" * 40}
+        token = "b" * 40
         seconds = 3.0 if ctx.quick else SECONDS
         with gunicorn(env, workers=2, threads=2) as base:
-            post_load(base, "/api/v1/screen/", post, seconds=1.0, headers=headers)  # warm the caches
-            result = post_load(base, "/api/v1/screen/", post, seconds=seconds, headers=headers, processes=2,
-                               connections=6)
+            port = int(base.rsplit(":", 1)[1])
+            _load(port, token, 1.0)  # warm the caches of both workers
+            ok, errors, elapsed = _load(port, token, seconds)
     finally:
         if ctx.on_postgres:
             drop_postgres_database(ctx.database_url, DB_NAME)
+    rate = ok / elapsed
     note = (
-        f"{result.requests} screened, {result.errors} errors {result.statuses}; {where}; "
+        f"{ok} screened, {errors} errors; {where}; "
         f"posts: 88% prose, 10% phone (warn), 2% staydown ID (block); "
-        f"2 gunicorn gthread workers x 2 threads, {os.cpu_count()} cores shared with the load generator"
+        f"2 gunicorn gthread workers x 2 threads, {os.cpu_count()} cores shared with the load generator "
+        f"(2 processes x 4 keep-alive connections)"
     )
     return [
-        Row("screening: 280-char posts/s via API", result.per_second, "/s", ">= 2,000/s",
-            ok=result.per_second >= 2000 and result.errors == 0, note=note),
+        Row("screening: 280-char posts/s via API", rate, "/s", ">= 2,000/s", ok=rate >= 2000 and errors == 0, note=note),
     ]
