@@ -433,7 +433,7 @@ class IncidentsApi(APIView):
                                             note=data["note"], complaints=_cases_for(data["cases"], request.user))
         return Response(incident_json(incident), status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Open incidents", responses={200: dict})
+    @extend_schema(summary="Open incidents", responses={200: dict}, operation_id="v1_incidents_list")
     def get(self, request: Request) -> Response:
         return Response({"results": [incident_json(i) for i in
                                      Incident.objects.filter(state=Incident.State.OPEN).order_by("-created_at")[:100]]})

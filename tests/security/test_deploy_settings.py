@@ -20,7 +20,9 @@ REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "AUDIT_SIGNING_KEY", "WEBHOOK_SECRET"
 
 
 def production_env(tmp_path, **overrides) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in REQUIRED and k not in ("DEBUG", "TAKEDOWN_ENV")}
+    # A test session may set DJANGO_ALLOW_ASYNC_UNSAFE (browser tests); a deployment never does.
+    drop = {*REQUIRED, "DEBUG", "TAKEDOWN_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         TAKEDOWN_ENV="production",
         TAKEDOWN_VAR_DIR=str(tmp_path),
