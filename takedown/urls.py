@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from takedown import views
+
+# The Django admin demands the second factor too: a password alone opens nothing.
+admin.site.__class__ = OTPAdminSite
 
 api_v1 = [
     # The host platform calls screening and signals for every post: resolved first.

@@ -346,3 +346,18 @@ def test_case_references_cannot_be_walked_by_someone_without_access(world):
             for path in (f"/api/v1/cases/{reference}/", f"/staff/cases/{reference}/"):
                 response = clients[role].get(path)
                 assert classify(response, Probe("GET", path, NOBODY, exists=True)) == "deny", (role, path)
+
+
+def test_django_admin_demands_the_second_factor():
+    from takedown import roles
+    from tests.moderation.conftest import logged_in, make_staff
+
+    admin_user = make_staff("matrix-admin-site", roles.ADMIN)
+    password_only = Client()
+    password_only.force_login(admin_user)  # a session without the verified second factor
+    response = password_only.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert password_only.get("/admin/complaints/deadlinepolicy/").status_code == 302
+    # The admin's own login form asks for the one-time code as well.
+    assert "otp_token" in Client().get("/admin/login/").content.decode()
+    assert logged_in(admin_user).get("/admin/").status_code == 200
