@@ -103,3 +103,10 @@ def test_screening_matches_the_protected_name_and_blocks_it_with_personal_inform
         "/api/v1/screen/", {"text": "Chen Jing lives here, phone 13912345670", "context": "profile"}, format="json"
     ).json()
     assert doxx["verdict"] == "block"  # a protected name together with personal information
+
+
+def test_the_protection_section_speaks_chinese(client, submission):
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/track/{submission.token}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "防止陌生人骚扰" in page and "开启保护" in page
+    assert "您未关注的人发来的私信" in page
