@@ -80,6 +80,19 @@ def test_filing_tracking_and_mailing_log_no_personal_data(all_logs, django_captu
     bad = dict(body, complainant={"email": PERSON["email"], "phone": "12"})
     assert api.post("/api/v1/complaints/", bad, content_type="application/json").status_code == 400
 
+    # The case is decided: the poster is told through the platform, the complainant by e-mail.
+    from moderation.models import Decision
+    from takedown import roles
+    from tests.moderation.conftest import client_for, decision_body, make_staff
+
+    staff = client_for(make_staff("log-mod", roles.MODERATOR))
+    reference = response.json()["reference"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff.post(f"/api/v1/cases/{reference}/claim", {}, format="json").status_code == 200
+        assert staff.get(f"/api/v1/cases/{reference}/").status_code == 200
+        decided = staff.post(f"/api/v1/cases/{reference}/decisions", decision_body(), format="json")
+    assert decided.status_code == 201 and Decision.objects.count() == 1
+
     text = full_text(all_logs)
     assert len(all_logs.records) > 20, "SQL and request logging should have produced records"
     assert "[token]" in text  # the 404 for the tracking path was logged, with the token redacted
