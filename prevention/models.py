@@ -121,6 +121,10 @@ class TargetBaseline(models.Model):
     last_bucket = models.BigIntegerField(default=0)
     cooldown_until = models.BigIntegerField(default=0)
 
+    class Meta:
+        # Housekeeping forgets the baselines of targets quiet for longer than the retention.
+        indexes = [models.Index(fields=["last_bucket"], name="baseline_last_bucket")]
+
     def __str__(self) -> str:
         return f"{self.target}: {self.mean:.1f} per bucket"
 

@@ -97,3 +97,18 @@ def test_the_task_scores_each_bucket_once():
     assert detect_spikes(now=before + W + LATENESS_SECONDS) == []
     assert DetectorCursor.objects.get().last_bucket == before
     assert detect_spikes_task.name == "prevention.detect_spikes"
+
+
+def test_housekeeping_forgets_counts_and_baselines_past_retention(settings):
+    settings.REDIS_URL = ""
+    from prevention.detection import forget_old
+    from prevention.models import SignalBucket
+
+    now = T0 + 10 * 3600
+    old, recent = now - signals.retention_seconds() - W, now - 60
+    signals.count_signals({("t-old", old, "post"): 3, ("t-new", recent, "post"): 4})
+    TargetBaseline.objects.create(target="t-old", mean=1, last_bucket=old)
+    TargetBaseline.objects.create(target="t-new", mean=1, last_bucket=recent)
+    forget_old(now=now)
+    assert list(SignalBucket.objects.values_list("target", flat=True)) == ["t-new"]
+    assert list(TargetBaseline.objects.values_list("target", flat=True)) == ["t-new"]
