@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 Hook = Callable[["Complaint"], None]
 
+# Before anything of a notice is stored or its files are read, with the unsaved
+# complaint: e.g. refuse a submitter suspended for misuse. Raise a DomainError to refuse.
+before_submit: list[Hook] = []
 # After a notice is stored (valid or not): e.g. propose a referral for a threat to life.
 on_submitted: list[Hook] = []
 # After a notice becomes valid and its response clock has started.

@@ -234,7 +234,6 @@ def complaint_submit(
         existing = Complaint.objects.filter(submitter=submitter, client_key=data.client_key).first()
         if existing is not None:
             return Submission(existing, None, created=False)
-    prepared = _prepare_files(files)
     now = now or timezone.now()
     relationship = data.relationship
     victim_is_minor = data.victim_is_minor or relationship == Relationship.GUARDIAN
@@ -248,7 +247,7 @@ def complaint_submit(
         disclosed_info=tuple(data.disclosed_info),
         explanation=data.explanation,
         evidence_excerpt=data.evidence_excerpt,
-        evidence_file_count=len(prepared),
+        evidence_file_count=len(files),
         good_faith_declaration=data.good_faith_declaration,
     )
     missing = missing_elements(facts)
@@ -291,6 +290,8 @@ def complaint_submit(
         received_at=now,
         valid_at=None if missing else now,
     )
+    hooks.run(hooks.before_submit, complaint)
+    prepared = _prepare_files(files)
     try:
         with transaction.atomic():
             if complaint.valid_at:

@@ -23,8 +23,8 @@ class ModerationConfig(AppConfig):
         selectors.register_public_event(services.Events.APPEAL_UPHELD, _("Appeal decided: decision upheld"))
         selectors.register_public_event(services.Events.APPEAL_REVERSED, _("Appeal decided: decision reversed"))
         selectors.register_tracking_panel("moderation/_tracking_outcome.html", tracking_outcome_panel)
-        if services.refuse_if_suspended not in hooks.on_submitted:
-            hooks.on_submitted.append(services.refuse_if_suspended)
+        if services.refuse_if_suspended not in hooks.before_submit:
+            hooks.before_submit.append(services.refuse_if_suspended)
         if demo.seed_staff not in DEMO_SEEDERS:
             # First: other apps' demo data (legal requests, referrals) needs the staff accounts.
             DEMO_SEEDERS.insert(0, demo.seed_staff)

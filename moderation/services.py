@@ -289,10 +289,12 @@ def submitter_key_for(complaint: Complaint) -> str:
     """Who stands behind a notice, for the misuse policy; '' when nobody can be told apart."""
     if complaint.submitter_id:
         return f"user:{complaint.submitter_id}"
-    if complaint.complainant_contact_digest:
-        # The keyed digest of the e-mail address (else phone): never the contact in clear.
-        return f"contact:{complaint.complainant_contact_digest}"
-    return ""
+    # The keyed digest of the e-mail address (else phone): never the contact in clear.
+    # A notice not yet saved (the intake's before_submit check) has it computed here.
+    digest = complaint.complainant_contact_digest or Complaint._meta.get_field(
+        "complainant_contact_digest"
+    ).compute(complaint)
+    return f"contact:{digest}" if digest else ""
 
 
 def decision_create(
@@ -1036,10 +1038,10 @@ def misuse_suspension_end(standing_id: int, now: datetime | None = None) -> str:
 
 
 def refuse_if_suspended(complaint: Complaint) -> None:
-    """Intake hook (``complaints.hooks.on_submitted``): a suspended submitter may not file.
+    """Intake hook (``complaints.hooks.before_submit``): a suspended submitter may not file.
 
-    Raising rolls the whole submission back, so nothing of the refused notice is kept;
-    the refusal itself is answered as 403 ``filing_suspended``.
+    It runs before anything is stored or any file is read, and the refusal is answered
+    as 403 ``filing_suspended``.
     """
     key = submitter_key_for(complaint)
     if not key:
