@@ -92,3 +92,16 @@ def test_notifications_page_shows_only_ones_own_and_marks_them_read(moderator):
     done = client.post("/staff/notifications/read", {"id": mine.pk, "next": "https://evil.example/"})
     assert done.status_code == 302 and done["Location"] == "/staff/notifications/"
     assert unread_notification_count(moderator) == 0
+
+
+@pytest.mark.django_db
+def test_notification_badge_tag_shows_the_unread_count(moderator, rf):
+    from django.template import Context, Template
+
+    with transaction.atomic():
+        services.notify_staff(users=[moderator], kind="t", subject="One")
+        services.notify_staff(users=[moderator], kind="t", subject="Two")
+    request = rf.get("/staff/queue/")
+    request.user = moderator
+    html = Template("{% load deadline_tags %}{% notification_badge %}").render(Context({"request": request}))
+    assert 'href="/staff/notifications/"' in html and "2 notifications" in html and "has-unread" in html
