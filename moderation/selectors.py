@@ -165,7 +165,8 @@ def queue_rows(filters: QueueFilters, *, page: int, page_size: int, now: datetim
             claim_expires_at=Subquery(active_claims.values("expires_at")[:1]),
             breached_at=Subquery(
                 Timer.objects.filter(
-                    kind=BREACH_KIND, target_type="complaint", target_id=OuterRef("pk"), state=Timer.State.DONE
+                    kind=BREACH_KIND, target_type="complaint", target_id=OuterRef("pk"), state=Timer.State.DONE,
+                    outcome="breached",  # a breach timer that found the case closed or paused was no breach
                 ).values("fired_at")[:1]
             ),
             item_count=Subquery(

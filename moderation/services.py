@@ -378,6 +378,7 @@ def decision_create(
         else:
             locked.status = Complaint.Status.DECIDED
             locked.save(update_fields=["status", "updated_at"])
+            clock.stop(locked)  # the response was given: its reminders and breach are void
         audit_record(
             actor=actor,
             code=Events.INFO_REQUESTED if data.measure == Measure.REQUEST_INFO else Events.DECIDED,
