@@ -54,10 +54,12 @@ class Tally:
     errors: dict[str, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
     references: set[str] = field(default_factory=set)
+    finished: list[float] = field(default_factory=list)
 
     def record(self, status: int | str, latency: float, reference: str | None) -> None:
         with self.lock:
             self.latencies.append(latency)
+            self.finished.append(time.perf_counter())
             if status == 201 and reference:
                 self.ok += 1
                 self.references.add(reference)
@@ -187,7 +189,7 @@ def soak(port: int, rate: float, seconds: float, clients: int, server_pid: int, 
     for w in workers:
         w.join()
     samples.append((time.perf_counter() - start, rss_kib(server_pid)))
-    return tally, samples, sent, time.perf_counter() - start, backlog_max
+    return tally, samples, sent, time.perf_counter() - start, backlog_max, start
 
 
 def stored_complaints(database_url: str) -> int:
@@ -261,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"soak: capacity {capacity:.0f} complaints/s (p50 {percentile(probe.latencies, .5) * 1000:.0f} ms); "
                       f"holding {rate:.0f}/s ({args.fraction:.0%}) for {args.minutes:g} min", flush=True)
                 before = stored_complaints(database)
-                tally, samples, sent, elapsed, backlog = soak(
+                tally, samples, sent, elapsed, backlog, started = soak(
                     port, rate, args.minutes * 60, args.clients, gunicorn.pid, args.sample_seconds
                 )
                 after = stored_complaints(database)
@@ -272,7 +274,13 @@ def main(argv: list[str] | None = None) -> int:
 
     stored = after - before
     flat, early, late, growth = memory_verdict(samples)
+    per_minute = [0] * (int(elapsed // 60) + 1)
+    for moment in tally.finished:
+        per_minute[min(len(per_minute) - 1, int((moment - started) // 60))] += 1
     checks = {
+        # At 70 % of capacity the server must keep pace: a growing backlog means the
+        # capacity fell during the run (or the probe overestimated it).
+        "kept pace": tally.ok / elapsed >= 0.97 * rate and backlog <= max(50, rate * 5),
         "zero errors": tally.error_count == 0,
         "flat memory": flat,
         "stored == acknowledged": stored == tally.ok == len(tally.references),
@@ -292,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  server RSS early/late   {early / 1024:.1f} / {late / 1024:.1f} MiB ({growth:+.1f} %), "
           f"{len(samples)} samples")
     print(f"  stored in database      {stored:10d}")
+    print(f"  answered per minute     {' '.join(str(n) for n in per_minute)}")
     for name, ok in checks.items():
         print(f"  {'ok  ' if ok else 'FAIL'} {name}")
     return 0 if all(checks.values()) else 1
