@@ -204,6 +204,14 @@ def _store_evidence(complaint: Complaint, prepared: Sequence[PreparedEvidence], 
     return Evidence.objects.bulk_create(rows)
 
 
+def _prime_items(complaint: Complaint, items: list[ComplaintItem]) -> None:
+    """Make ``complaint.items.all()`` answer from rows already in hand (as prefetching does)."""
+    queryset = complaint.items.all()
+    queryset._result_cache = list(items)
+    queryset._prefetch_done = True
+    complaint._prefetched_objects_cache = {"items": queryset}
+
+
 def _set_response_due(complaint: Complaint) -> None:
     """The response deadline of a notice that has just become valid."""
     complaint.response_due_at = response_due_at(
@@ -297,10 +305,12 @@ def complaint_submit(
             if complaint.valid_at:
                 _set_response_due(complaint)
             complaint.save(force_insert=True)
-            ComplaintItem.objects.bulk_create(
+            items = ComplaintItem.objects.bulk_create(
                 ComplaintItem(complaint=complaint, position=i, url=url, note=note)
                 for i, (url, note) in enumerate(data.items)
             )
+            # The hooks below read the items: hand them the rows just written, not a query.
+            _prime_items(complaint, items)
             evidence = _store_evidence(complaint, prepared, now) if prepared else []
             audit_record(
                 actor=actor_for(submitter) if submitter is not None else COMPLAINANT,
@@ -326,11 +336,13 @@ def complaint_submit(
             if complaint.valid_at:
                 hooks.run(hooks.on_became_valid, complaint)
     except IntegrityError:
+        complaint._prefetched_objects_cache = {}
         if data.client_key and submitter is not None:
             existing = Complaint.objects.filter(submitter=submitter, client_key=data.client_key).first()
             if existing is not None:
                 return Submission(existing, None, created=False)
         raise
+    complaint._prefetched_objects_cache = {}  # later reads of the items go to the database
     if complaint.complainant_email:
         from complaints import tasks
         from takedown.tasks import enqueue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -1016,6 +1017,8 @@ def misuse_suspend(*, submitter_key: str, user, reason: str, days: int,
         audit_record(actor=actor_for(user), code=Events.MISUSE_SUSPENDED, target=standing,
                      details={"submitter_key": submitter_key, "figures": figures, "days": days,
                               "until": standing.suspended_until.isoformat(), "reason": reason.strip()})
+    forget_cached_suspensions()
+    transaction.on_commit(forget_cached_suspensions)
     return standing
 
 
@@ -1035,7 +1038,36 @@ def misuse_suspension_end(standing_id: int, now: datetime | None = None) -> str:
                               created_at=now)
     audit_record(actor=SYSTEM, code=Events.MISUSE_SUSPENSION_ENDED, target=standing,
                  details={"submitter_key": standing.submitter_key})
+    forget_cached_suspensions()
+    transaction.on_commit(forget_cached_suspensions)
     return "ended"
+
+
+_suspensions_cache: tuple[float, dict[str, datetime]] | None = None
+SUSPENSIONS_CACHE_SECONDS = 5.0
+
+
+def _current_suspensions() -> dict[str, datetime]:
+    """Suspended submitters and until when, re-read at most every few seconds per process.
+
+    Every intake asks; suspensions are few and change rarely, so one small query every
+    few seconds replaces one per notice. Another process sees a new suspension within
+    SUSPENSIONS_CACHE_SECONDS; this process at once (see ``forget_cached_suspensions``).
+    """
+    global _suspensions_cache
+    now_mono = time.monotonic()
+    if _suspensions_cache and now_mono - _suspensions_cache[0] < SUSPENSIONS_CACHE_SECONDS:
+        return _suspensions_cache[1]
+    rows = SubmitterStanding.objects.filter(
+        state=SubmitterStanding.State.SUSPENDED, suspended_until__gt=timezone.now()
+    ).values_list("submitter_key", "suspended_until")
+    _suspensions_cache = (now_mono, dict(rows))
+    return _suspensions_cache[1]
+
+
+def forget_cached_suspensions() -> None:
+    global _suspensions_cache
+    _suspensions_cache = None
 
 
 def refuse_if_suspended(complaint: Complaint) -> None:
@@ -1044,15 +1076,14 @@ def refuse_if_suspended(complaint: Complaint) -> None:
     It runs before anything is stored or any file is read, and the refusal is answered
     as 403 ``filing_suspended``.
     """
-    key = submitter_key_for(complaint)
-    if not key:
+    suspensions = _current_suspensions()
+    if not suspensions:
         return
-    standing = SubmitterStanding.objects.filter(
-        submitter_key=key, state=SubmitterStanding.State.SUSPENDED, suspended_until__gt=timezone.now()
-    ).first()
-    if standing is not None:
+    key = submitter_key_for(complaint)
+    until = suspensions.get(key) if key else None
+    if until is not None and until > timezone.now():
         raise Forbidden(
-            f"Filing is suspended until {standing.suspended_until:%Y-%m-%d} because earlier notices were "
+            f"Filing is suspended until {until:%Y-%m-%d} because earlier notices were "
             "manifestly unfounded.",
             code="filing_suspended",
         )

@@ -328,3 +328,13 @@ def test_schema_and_docs_are_served(api_client):
 
 def test_unknown_api_path_is_json_404(api_client):
     assert_error_shape(api_client.get("/api/v1/nothing-here/"), 404, "not_found")
+
+
+def test_intake_costs_a_fixed_small_number_of_queries(api_client, django_assert_max_num_queries):
+    api_client.post(URL, valid_payload(), format="json")  # warm the per-process caches
+    # savepoint, complaint, item, audit event, timers, assessment, release
+    with django_assert_max_num_queries(7):
+        response = api_client.post(
+            URL, valid_payload(items=[{"url": f"https://x.example/{i}"} for i in range(20)]), format="json"
+        )
+    assert response.status_code == 201
