@@ -67,6 +67,20 @@ def test_target_keys_with_control_characters_are_refused(platform_client):
     assert "targets" in response.json()["error"]["fields"]["signals"]
 
 
+def test_a_full_batch_larger_than_the_general_upload_limit_is_accepted(platform_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    batch = [{"type": "share", "target": f"topic:{i % 50:0>100}", "at": at} for i in range(10_000)]
+    response = platform_client.post(URL, batch, format="json")
+    assert response.status_code == 202 and response.json()["accepted"] == 10_000
+
+
+def test_non_json_bodies_are_415_and_broken_json_400(platform_client):
+    assert platform_client.post(URL, "type=post", content_type="text/plain").status_code == 415
+    broken = platform_client.post(URL, "[{", content_type="application/json")
+    assert broken.status_code == 400 and broken.json()["error"]["code"] == "malformed"
+
+
 def test_more_than_ten_thousand_signals_is_413(platform_client):
     batch = [{"type": "post", "target": "t"}] * 10_001
     response = platform_client.post(URL, batch, format="json")
