@@ -36,6 +36,7 @@ import re
 import sys
 import zipfile
 from collections.abc import Iterator
+from abc import abstractmethod
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,14 +105,14 @@ class Report:
 class _Bag(AbstractContextManager["_Bag"]):
     """Files of one bag, named by their path relative to the bag's base folder."""
 
-    def names(self) -> list[str]:
-        raise NotImplementedError
+    @abstractmethod
+    def names(self) -> list[str]: ...
 
-    def open(self, name: str) -> IO[bytes]:
-        raise NotImplementedError
+    @abstractmethod
+    def open(self, name: str) -> IO[bytes]: ...
 
-    def size(self, name: str) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def size(self, name: str) -> int: ...
 
     def read(self, name: str) -> bytes:
         try:
