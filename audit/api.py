@@ -207,6 +207,20 @@ class LegalRequestDetailApi(APIView):
         return Response(LegalRequestOut(legal_request_out(visible_request(request.user, pk))).data)
 
 
+class LegalRequestRevokeApi(APIView):
+    """End an investigator's access before the expiry (the authority withdrew the request)."""
+
+    permission_classes = [HasRole.of(*REGISTRARS)]
+
+    @extend_schema(request=None, responses=LegalRequestOut)
+    def post(self, request, pk: int):
+        found = LegalRequest.objects.filter(pk=pk).first()
+        if found is None:
+            raise NotFound("No such legal request.")
+        revoked = legal.revoke_legal_request(found, actor_user=request.user)
+        return Response(LegalRequestOut(legal_request_out(revoked)).data)
+
+
 def case_for_investigator(user, request_id: int, reference: str):
     """The case, if it is in a live request the user may open and they may see it."""
     legal_request = visible_request(user, request_id)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/proof/consistency", api.ConsistencyProofApi.as_view(), name="api-audit-consistency"),
     path("legal-requests/", api.LegalRequestListApi.as_view(), name="api-legal-requests"),
     path("legal-requests/<int:pk>/", api.LegalRequestDetailApi.as_view(), name="api-legal-request"),
+    path("legal-requests/<int:pk>/revoke/", api.LegalRequestRevokeApi.as_view(), name="api-legal-request-revoke"),
     path("legal-requests/<int:pk>/cases/<str:reference>/", api.CaseRecordApi.as_view(), name="api-legal-request-case"),
     path("holds/", api.HoldListApi.as_view(), name="api-holds"),
     path("holds/<int:pk>/release/", api.HoldReleaseApi.as_view(), name="api-hold-release"),

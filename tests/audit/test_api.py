@@ -238,3 +238,18 @@ def test_build_is_idempotent_and_restarts_only_an_abandoned_build(make_complaint
     assert build_export(export.pk).state == "done"  # that worker died: built again
     first_sha = Export.objects.get(pk=export.pk).sha256
     assert build_export(export.pk).sha256 == first_sha  # done stays done
+
+
+def test_revoking_a_request_ends_access_at_once(make_complaint, make_user, token_client, legal_request_for):
+    complaint = make_complaint()
+    investigator = make_user("ines", "investigator")
+    request = legal_request_for(investigator, [complaint])
+    ines = token_client(investigator)
+    case_url = f"/api/v1/legal-requests/{request.pk}/cases/{complaint.reference}/"
+    assert ines.get(case_url).status_code == 200
+    assert_error(ines.post(f"/api/v1/legal-requests/{request.pk}/revoke/"), 403)
+    senior = token_client(make_user("sam", "senior_moderator"))
+    response = senior.post(f"/api/v1/legal-requests/{request.pk}/revoke/")
+    assert response.status_code == 200 and response.json()["live"] is False
+    assert_error(ines.get(case_url), 404)
+    assert AuditEvent.objects.filter(code="legal_request.revoked", target_id=str(request.pk)).exists()
