@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from deadlines import selectors, services
 from deadlines.charts import Bar, bar_chart
+from takedown import roles
 from takedown.access import staff_required
 
 BAND_LABELS = {
@@ -30,7 +31,7 @@ def _days(request: HttpRequest) -> int:
         return 90
 
 
-@staff_required()
+@staff_required(roles.MODERATOR, roles.SENIOR_MODERATOR, roles.ADMIN)
 @require_http_methods(["GET", "HEAD"])
 def deadline_board(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
