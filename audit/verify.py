@@ -35,8 +35,8 @@ import os
 import re
 import sys
 import zipfile
-from collections.abc import Iterator
 from abc import abstractmethod
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path

@@ -176,6 +176,8 @@ ROUTES: dict[str, list[Probe]] = {
     "api/v1/audit/proof/consistency": [get("/api/v1/audit/proof/consistency?first=1&second=1", STAFF)],
     "api/v1/legal-requests/": [get("/api/v1/legal-requests/", SEN | {"inv", "inv_out"})],
     "api/v1/legal-requests/<int:pk>/": [get("/api/v1/legal-requests/{request}/", SEN | {"inv"}, exists=True)],
+    # Probed on a missing request: revoking the real one would change what later probes see.
+    "api/v1/legal-requests/<int:pk>/revoke/": [post("/api/v1/legal-requests/{missing}/revoke/", SEN)],
     "api/v1/legal-requests/<int:pk>/cases/<str:reference>/": [
         get("/api/v1/legal-requests/{request}/cases/{ref}/", SEN | {"inv"}, exists=True)
     ],

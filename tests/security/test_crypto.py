@@ -29,7 +29,7 @@ def raw_row(pk: int) -> dict[str, str]:
             [pk],
         )
         values = cursor.fetchone()
-    return dict(zip((*COLUMNS, "victim_name_digest", "complainant_contact_digest"), values))
+    return dict(zip((*COLUMNS, "victim_name_digest", "complainant_contact_digest"), values, strict=True))
 
 
 def set_raw(pk: int, column: str, value: str) -> None:
@@ -208,7 +208,7 @@ def test_digests_are_filled_by_the_model_layer_on_submit_and_on_completion():
 def test_data_migration_seals_rows_written_in_clear_text():
     migration = importlib.import_module("complaints.migrations.0003_field_encryption")
     complaint = file_complaint().complaint
-    for column, value in zip(COLUMNS, ("Old Name", "old@example.org", "+86 131 0000 1111", "", "Old Victim")):
+    for column, value in zip(COLUMNS, ("Old Name", "old@example.org", "+86 131 0000 1111", "", "Old Victim"), strict=True):
         set_raw(complaint.pk, column, value)
     set_raw(complaint.pk, "victim_name_digest", "")
     migration.encrypt_existing(apps, SimpleNamespace(connection=connection))
