@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bench.common import Context, Row
+from bench.common import Context, Row, database_url, postgres_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITERS = 16
@@ -47,11 +47,10 @@ def run(ctx: Context) -> list[Row]:
         ]
     outer = urlparse(ctx.database_url)
     name = f"bench_audit_{os.getpid()}"
-    _admin(outer, f'DROP DATABASE IF EXISTS "{name}"')
-    _admin(outer, f'CREATE DATABASE "{name}"')
+    postgres_admin(outer, f'DROP DATABASE IF EXISTS "{name}"')
+    postgres_admin(outer, f'CREATE DATABASE "{name}"')
     try:
-        auth = (outer.username or "") + (f":{outer.password}" if outer.password else "")
-        url = f"postgres://{auth + '@' if auth else ''}{outer.hostname}:{outer.port or 5432}/{name}"
+        url = database_url(outer, name)
         events = 100_000 if ctx.quick else 1_000_000
         env = {
             **os.environ,
@@ -69,7 +68,7 @@ def run(ctx: Context) -> list[Row]:
             raise RuntimeError(done.stderr[-3000:])
         f = json.loads(done.stdout.strip().splitlines()[-1])
     finally:
-        _admin(outer, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        postgres_admin(outer, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     share = 100 * f["audit_eps"] / f["plain_eps"]
     ratio = f["verify_s"] / f["copy_s"]
     return [
@@ -94,21 +93,6 @@ def run(ctx: Context) -> list[Row]:
             note=f"p50 {f['latency_p50_s']:.2f} s over {f['latency_events']} events, sequencer every 1 s",
         ),
     ]
-
-
-def _admin(outer, sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(
-        dbname="postgres", user=outer.username, password=outer.password,
-        host=outer.hostname, port=outer.port or 5432,
-    )
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
 
 
 # -- child --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bench.common import Context, Row
+from bench.common import Context, Row, database_url, postgres_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_KIND = "bench_noop"
@@ -40,11 +40,10 @@ def run(ctx: Context) -> list[Row]:
                     target="<= 10 ms", note="skipped: needs PostgreSQL (set DATABASE_URL)")]
     outer = urlparse(ctx.database_url)
     name = f"bench_deadlines_{os.getpid()}"
-    _admin(outer, f'DROP DATABASE IF EXISTS "{name}"')
-    _admin(outer, f'CREATE DATABASE "{name}"')
+    postgres_admin(outer, f'DROP DATABASE IF EXISTS "{name}"')
+    postgres_admin(outer, f'CREATE DATABASE "{name}"')
     try:
-        auth = (outer.username or "") + (f":{outer.password}" if outer.password else "")
-        url = f"postgres://{auth + '@' if auth else ''}{outer.hostname}:{outer.port or 5432}/{name}"
+        url = database_url(outer, name)
         notices = 100_000 if ctx.quick else 1_000_000
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "takedown.settings",
                "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"}
@@ -55,7 +54,7 @@ def run(ctx: Context) -> list[Row]:
             raise RuntimeError(done.stderr[-3000:])
         figures = json.loads(done.stdout.strip().splitlines()[-1])
     finally:
-        _admin(outer, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        postgres_admin(outer, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     batch_ms = figures["batch_ms"]
     sql_ms = figures["sql_batch_ms"]
     late = figures["lateness_ms"]
@@ -74,19 +73,6 @@ def run(ctx: Context) -> list[Row]:
             note=f"{late['count']} timers falling due during a {SWEEP_INTERVAL:g} s sweep loop; p99 {late['p99']:.0f} ms; "
                  f"longest sweep run {late['sweep_ms']:.0f} ms"),
     ]
-
-
-def _admin(outer, sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(dbname="postgres", user=outer.username, password=outer.password,
-                            host=outer.hostname, port=outer.port or 5432)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
 
 
 # --- the child: runs against the bench database only -------------------------------------

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bench.common import Context, Row
+from bench.common import Context, Row, database_url, postgres_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,13 +36,12 @@ def run(ctx: Context) -> list[Row]:
     if ctx.on_postgres:
         outer = urlparse(ctx.database_url)
         name = f"bench_reports_{os.getpid()}"
-        _admin(outer, f'DROP DATABASE IF EXISTS "{name}"')
-        _admin(outer, f'CREATE DATABASE "{name}"')
-        auth = (outer.username or "") + (f":{outer.password}" if outer.password else "")
-        env["DATABASE_URL"] = f"postgres://{auth + '@' if auth else ''}{outer.hostname}:{outer.port or 5432}/{name}"
+        postgres_admin(outer, f'DROP DATABASE IF EXISTS "{name}"')
+        postgres_admin(outer, f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = database_url(outer, name)
 
         def cleanup() -> None:
-            _admin(outer, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            postgres_admin(outer, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         folder = tempfile.mkdtemp(prefix="bench_reports_")
         env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
@@ -74,19 +73,6 @@ def run(ctx: Context) -> list[Row]:
         Row(name="reports: evidence pack PDF (en, 20 items)", value=f["pack_en_ms"], unit="ms"),
         Row(name="reports: evidence pack PDF (zh-hans, 20 items)", value=f["pack_zh_ms"], unit="ms"),
     ]
-
-
-def _admin(outer, sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(dbname="postgres", user=outer.username, password=outer.password,
-                            host=outer.hostname, port=outer.port or 5432)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
 
 
 def _child(notices: int) -> None:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import SplitResult
 
 
 @dataclass
@@ -57,3 +58,23 @@ def best_of(repeats: int, fn: Callable[[], object]) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def postgres_admin(outer: SplitResult, sql: str) -> None:
+    """Run one statement (CREATE/DROP DATABASE) on the server of ``outer`` as its owner."""
+    import psycopg2
+
+    conn = psycopg2.connect(dbname="postgres", user=outer.username, password=outer.password,
+                            host=outer.hostname, port=outer.port or 5432)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()
+
+
+def database_url(outer: SplitResult, name: str) -> str:
+    """The URL of database ``name`` on the server of ``outer``."""
+    auth = (outer.username or "") + (f":{outer.password}" if outer.password else "")
+    return f"postgres://{auth + '@' if auth else ''}{outer.hostname}:{outer.port or 5432}/{name}"

@@ -21,7 +21,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from bench.common import database_url, postgres_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,32 +34,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def scratch_database_url(base_url: str, name: str) -> str:
-    """The URL of database ``name`` on the same PostgreSQL server as ``base_url``."""
-    parts = urlsplit(base_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
 def recreate_postgres_database(base_url: str, name: str) -> str:
-    import psycopg2
-
-    conn = psycopg2.connect(base_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    return scratch_database_url(base_url, name)
+    """A fresh, empty database ``name`` beside the one ``base_url`` names; returns its URL."""
+    outer = urlsplit(base_url)
+    postgres_admin(outer, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    postgres_admin(outer, f'CREATE DATABASE "{name}"')
+    return database_url(outer, name)
 
 
 def drop_postgres_database(base_url: str, name: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(base_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
+    postgres_admin(urlsplit(base_url), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def manage(env: dict[str, str], *args: str) -> None:
