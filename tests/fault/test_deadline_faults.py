@@ -11,6 +11,7 @@ import shutil
 import time
 
 import pytest
+from django.db import connection
 from kombu.exceptions import OperationalError
 
 from tests.fault import deadline_env
@@ -102,7 +103,10 @@ def test_two_workers_sharing_the_sweep_never_do_anything_twice(deadline_fault_en
     assert env.due_pending() == 0, "the two workers did not drain the backlog in time"
     _assert_each_due_timer_handled_once(env)
     workers = {line.split()[0] for line in progress.read_text().splitlines()}
-    assert len(workers) == 2, "both workers took part"
+    if connection.vendor == "postgresql":
+        # With SKIP LOCKED the two split the work. SQLite's one write lock may let one
+        # worker win every batch (the embedded default runs a single worker anyway).
+        assert len(workers) == 2, "both workers took part"
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server on PATH (a private one is started)")
