@@ -16,16 +16,26 @@ class Bar:
     tone: str = ""  # a CSS class suffix: "alert", "warn", ""
 
 
+FONT_SIZE = 13
+
+
+def _text_width(text: str) -> float:
+    """Rough rendered width at FONT_SIZE: CJK characters are about twice as wide."""
+    return sum(FONT_SIZE if ord(ch) > 0x2E80 else FONT_SIZE * 0.6 for ch in text)
+
+
 def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", width: int = 560, bar_height: int = 22) -> SafeString:
     """A horizontal bar chart with its numbers written out (also for screen readers)."""
-    label_width = 150
+    # The label column fits the longest label (within limits), so no label is cut off.
+    label_width = int(min(max(max((_text_width(b.label) for b in bars), default=0) + 14, 80), width * 0.5))
     value_width = 70
     plot = width - label_width - value_width
     top = max((b.value for b in bars), default=0) or 1
     height = len(bars) * (bar_height + 8) + 8
     parts = [
         f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+        f'width="100%" preserveAspectRatio="xMinYMin meet" font-size="{FONT_SIZE}" '
+        f'xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
     for i, bar in enumerate(bars):
