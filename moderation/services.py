@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from audit import preservation
 from audit.services import COMPLAINANT, SYSTEM, actor_for, audit_record
@@ -93,7 +94,9 @@ SENIORS = (roles.SENIOR_MODERATOR, roles.ADMIN)
 # counter-notice cannot lift a measure on them (SPEC section 3, "e.g. an ID number").
 UNLAWFUL_IN_ITSELF = frozenset({"id_number", "financial_account", "biometric", "health"})
 
-DEFAULT_REDRESS = (
+# Stored on the decision as written (it is part of the record); shown to each side in
+# their own language by the ``redress`` template filter.
+DEFAULT_REDRESS = gettext_noop(
     "You may appeal this decision free of charge within the appeal window through your private link; "
     "the poster may send a counter-notice; either side may also go to court or to the competent authority."
 )
