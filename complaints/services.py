@@ -27,7 +27,7 @@ from complaints.vocabulary import Relationship, Source
 from deadlines import timers
 from deadlines.arithmetic import response_due_at
 from takedown import roles
-from takedown.exceptions import InvalidInput, PayloadTooLarge
+from takedown.exceptions import DomainError, InvalidInput, PayloadTooLarge
 
 
 class Events:
@@ -140,7 +140,8 @@ def _source_for(submitter, facts: NoticeFacts) -> str:
     return Source.ANONYMOUS if facts.is_anonymous else Source.PUBLIC
 
 
-def _facts(complaint: Complaint, item_count: int, evidence_count: int) -> NoticeFacts:
+def _facts(complaint: Complaint | ComplaintInput, item_count: int, evidence_count: int) -> NoticeFacts:
+    """What validity is judged on, from a stored complaint or from one being submitted."""
     return NoticeFacts(
         complainant_name=complaint.complainant_name,
         complainant_email=complaint.complainant_email,
@@ -166,12 +167,9 @@ def _prepare_files(files: Sequence[UploadedEvidence], already: int = 0) -> list[
     for index, upload in enumerate(files):
         try:
             prepared.append(prepare_evidence(upload.name, upload.data))
-        except (InvalidInput, PayloadTooLarge) as exc:
+        except DomainError as exc:
+            # Say which file was refused, so the person knows which one to replace.
             exc.fields = {"evidence": {str(index): [f"{upload.name}: {exc.message}"]}}
-            raise
-        except Exception as exc:
-            if getattr(exc, "status", None):
-                exc.fields = {"evidence": {str(index): [f"{upload.name}: {exc}"]}}
             raise
     return prepared
 
@@ -245,19 +243,7 @@ def complaint_submit(
     now = now or timezone.now()
     relationship = data.relationship
     victim_is_minor = data.victim_is_minor or relationship == Relationship.GUARDIAN
-    facts = NoticeFacts(
-        complainant_name=data.complainant_name,
-        complainant_email=data.complainant_email,
-        complainant_phone=data.complainant_phone,
-        relationship=relationship,
-        victim_name=data.victim_name,
-        item_count=len(data.items),
-        disclosed_info=tuple(data.disclosed_info),
-        explanation=data.explanation,
-        evidence_excerpt=data.evidence_excerpt,
-        evidence_file_count=len(files),
-        good_faith_declaration=data.good_faith_declaration,
-    )
+    facts = _facts(data, len(data.items), len(files))
     missing = missing_elements(facts)
     source = _source_for(submitter, facts)
     verdict = triage(

@@ -90,7 +90,6 @@ def receipt(request: HttpRequest) -> HttpResponse:
             "complaint": complaint,
             "tracking_url": services.tracking_url(data["token"]),
             "tracking_path": f"/track/{data['token']}/",
-            "status": selectors.tracking_status(complaint),
         },
     )
 
