@@ -138,9 +138,36 @@ def canonical_bytes(event: Mapping[str, Any]) -> bytes:
         raise CanonicalError(str(exc)) from None
 
 
+def split_at_id(event: Mapping[str, Any]) -> tuple[str, str]:
+    """The canonical text of an event whose id is not known yet, as ``(head, tail)``.
+
+    ``head + str(id) + tail`` is the canonical text once the database has assigned the
+    id: the writer hands both halves to the INSERT that draws the id, so the stored
+    entry and the row's id are produced by one statement. ``event`` is checked as
+    :func:`canonical_event` checks it (any ``id`` it holds is ignored).
+    """
+    text = canonical_bytes({**event, "id": 0}).decode("utf-8")
+    # "id" sorts after "details" and before the two target fields, whose values are
+    # plain JSON strings: the tail is known exactly, so the split cannot land inside
+    # the details object even when it holds keys of the same names.
+    tail = (
+        ',"target_id":' + _ENCODER.encode(str(event["target_id"]))
+        + ',"target_type":' + _ENCODER.encode(str(event["target_type"])) + "}"
+    )
+    marker = ',"id":0' + tail
+    if not text.endswith(marker):  # pragma: no cover - the key order above is fixed
+        raise CanonicalError("canonical form does not end with the id and target fields")
+    return text[: -len(marker)] + ',"id":', tail
+
+
 def event_leaf_hash(event: Mapping[str, Any]) -> bytes:
     """The Merkle leaf hash of one event: SHA-256(0x00 || canonical bytes)."""
     return leaf_hash(canonical_bytes(event))
+
+
+def entry_leaf_hash(entry: str) -> bytes:
+    """The leaf hash of a stored entry (the canonical text of an event)."""
+    return leaf_hash(entry.encode("utf-8"))
 
 
 def _reject_constant(name: str) -> Any:

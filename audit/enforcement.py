@@ -19,6 +19,13 @@ triggers anyway. UPDATE is never allowed.
 
 A second trigger queues every new event for the sequencer (``audit_pendingevent``),
 in the writer's transaction, so a late commit is never missed.
+
+On PostgreSQL a CHECK constraint (``ENTRY_CHECK``, migration ``0004_event_entry``)
+holds every event row's columns equal to its ``entry``, the canonical text the log
+hashes. A CHECK cannot be disabled, only dropped, so a row edited behind the
+triggers either still agrees with its entry (and a changed entry no longer matches
+its leaf hash) or the constraint is gone or altered, which ``audit_verify`` notices
+(``entry_check_problem``) before it trusts any row.
 """
 
 from __future__ import annotations
@@ -93,6 +100,61 @@ $$;
 """
 
 
+ENTRY_CHECK_NAME = "audit_event_entry_matches"
+#: The row's columns, as the JSON object its entry must parse to. jsonb equality is
+#: by value (numbers numerically, keys unordered), exactly the freedom the canonical
+#: form removes; the timestamp is compared in the canonical text form.
+ENTRY_CHECK = (
+    "entry IS NOT NULL AND entry::jsonb = jsonb_build_object("
+    "'id', id, "
+    "'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
+    "'actor', actor, 'code', code, 'target_type', target_type, 'target_id', target_id, "
+    "'details', details)"
+)
+
+
+def entry_check_problem(cursor) -> str | None:
+    """Why the entry constraint cannot be trusted on this database, or None.
+
+    The constraint must exist, be validated, and read exactly as ``ENTRY_CHECK`` does
+    when PostgreSQL itself deparses it (compared through a temporary copy of the
+    table, so the check does not depend on the server version's formatting).
+    """
+    cursor.execute(
+        "SELECT convalidated, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND conname = %s AND contype = 'c'",
+        [EVENT_TABLE, ENTRY_CHECK_NAME],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return f"the constraint {ENTRY_CHECK_NAME} is missing from {EVENT_TABLE}"
+    validated, definition = row
+    if not validated:
+        return f"the constraint {ENTRY_CHECK_NAME} is not validated"
+    cursor.execute("SAVEPOINT audit_entry_probe")
+    try:
+        cursor.execute(f"CREATE TEMPORARY TABLE audit_entry_probe (LIKE {EVENT_TABLE})")
+        cursor.execute(f"ALTER TABLE audit_entry_probe ADD CONSTRAINT probe CHECK ({ENTRY_CHECK})")
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'audit_entry_probe'::regclass AND conname = 'probe'"
+        )
+        expected = cursor.fetchone()[0]
+    finally:
+        cursor.execute("ROLLBACK TO SAVEPOINT audit_entry_probe")
+        cursor.execute("RELEASE SAVEPOINT audit_entry_probe")
+    if definition != expected:
+        return f"the constraint {ENTRY_CHECK_NAME} has been altered: {definition}"
+    return None
+
+
+def sqlite_no_update_trigger(table: str) -> str:
+    return (
+        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'audit log is append-only: UPDATE on {table} refused'); END"
+    )
+
+
 def _pg_install_sql() -> list[str]:
     sql = [PG_FUNCTIONS]
     for table in PROTECTED_TABLES:
@@ -131,8 +193,7 @@ def _sqlite_install_sql() -> list[str]:
     sql = []
     for table in PROTECTED_TABLES:
         sql += [
-            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, 'audit log is append-only: UPDATE on {table} refused'); END",
+            sqlite_no_update_trigger(table),
             f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
             f"WHEN audit_purge_allowed() IS NOT 1 "
             f"BEGIN SELECT RAISE(ABORT, 'audit log is append-only: DELETE on {table} refused'); END",

@@ -11,6 +11,12 @@ class AuditEvent(models.Model):
     ``actor`` is a stable string (``user:12``, ``complainant``, ``platform:3``,
     ``system``) so that an exported event still names who acted after the account
     behind it is gone.
+
+    ``entry`` is the event's canonical text (docs/AUDIT_FORMAT.md), the very bytes the
+    log hashes into its leaf; the other columns are the same event in queryable form.
+    ``audit.services.insert_event`` writes both in one statement, and on PostgreSQL a
+    CHECK constraint (``audit.enforcement.ENTRY_CHECK``) keeps them equal for every
+    row, whatever writes it.
     """
 
     created_at = models.DateTimeField()
@@ -19,6 +25,7 @@ class AuditEvent(models.Model):
     target_type = models.CharField(max_length=40)
     target_id = models.CharField(max_length=64)
     details = models.JSONField(default=dict)
+    entry = models.TextField(editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["target_type", "target_id", "id"], name="audit_event_target")]
@@ -29,7 +36,7 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("audit events are append-only")
-        super().save(*args, **kwargs)
+        raise ValueError("audit events are written by audit.services.audit_record only")
 
     def delete(self, *args, **kwargs):
         raise ValueError("audit events are append-only")

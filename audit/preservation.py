@@ -27,7 +27,6 @@ it along. So the refusal is written outside it:
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from datetime import datetime, timedelta
@@ -37,9 +36,9 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
-from audit.models import AuditEvent, LegalHold, LegalRequest
+from audit.models import LegalHold, LegalRequest
 from audit.records import case_manifest, sha256_hex, stable_json
-from audit.services import audit_record
+from audit.services import audit_record, insert_event
 from complaints.models import Complaint
 from takedown import roles
 from takedown.exceptions import Conflict, InvalidInput
@@ -150,27 +149,14 @@ def _queue() -> list[tuple[int, dict[str, Any]]]:
 def _write_refusals(rows: list[dict[str, Any]]) -> None:
     with transaction.atomic():
         for row in rows:
-            AuditEvent.objects.create(**row)
+            insert_event(row)
 
 
 def _write_on_side_connection(row: dict[str, Any]) -> None:
     side = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
         side.set_autocommit(True)
-        with side.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {AuditEvent._meta.db_table} "
-                "(created_at, actor, code, target_type, target_id, details) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                [
-                    row["created_at"],
-                    row["actor"],
-                    row["code"],
-                    row["target_type"],
-                    row["target_id"],
-                    json.dumps(row["details"]),
-                ],
-            )
+        insert_event(row, connection=side)
     except Exception:
         # Losing the refusal record must not turn a refused change into a 500; the
         # change itself is still refused by the exception our caller receives.

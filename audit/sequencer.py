@@ -27,11 +27,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.canonical import event_leaf_hash
+from audit.canonical import entry_leaf_hash
 from audit.checkpoint import load_private_key, sign_checkpoint, verifier_key_string
 from audit.merkle import Frontier
 from audit.models import MIN_STORED_LEVEL, AuditEvent, Checkpoint, LogEntry, PendingEvent, TreeNode
-from audit.records import event_columns, event_from_row
 
 # pg_try_advisory_xact_lock key: "audit-sequencer" folded into a bigint.
 ADVISORY_LOCK_KEY = 0x6175646974_5351
@@ -107,14 +106,15 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-def _event_rows(ids: list[int]) -> list[tuple]:
+def _entries(ids: list[int]) -> list[tuple[int, str]]:
+    """``(id, entry)`` of the given events in id order: the entry is what gets hashed."""
     table = AuditEvent._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {event_columns(connection.vendor)} FROM {table} e WHERE e.id = ANY(%s) ORDER BY e.id", [ids])
+            cursor.execute(f"SELECT id, entry FROM {table} WHERE id = ANY(%s) ORDER BY id", [ids])
         else:
             marks = ", ".join(["%s"] * len(ids))
-            cursor.execute(f"SELECT {event_columns(connection.vendor)} FROM {table} e WHERE e.id IN ({marks}) ORDER BY e.id", ids)
+            cursor.execute(f"SELECT id, entry FROM {table} WHERE id IN ({marks}) ORDER BY id", ids)
         return cursor.fetchall()
 
 
@@ -151,9 +151,9 @@ def sequence_and_checkpoint(*, max_events: int = MAX_PER_RUN, batch_size: int = 
             if not ids:
                 break
             entries = []
-            for row in _event_rows(ids):
-                leaf = event_leaf_hash(event_from_row(row))
-                entries.append((frontier.size, row[0], leaf))
+            for event_id, entry in _entries(ids):
+                leaf = entry_leaf_hash(entry)
+                entries.append((frontier.size, event_id, leaf))
                 frontier.append(leaf)
             _insert(LogEntry, ("index", "event_id", "leaf_hash"), entries)
             _insert(TreeNode, ("level", "index", "hash"), nodes)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.db import connection as default_connection
 from django.db import models, transaction
 from django.utils import timezone
 
-from audit.canonical import CanonicalError, canonical_event
+from audit.canonical import CanonicalError, canonical_event, split_at_id
 from audit.models import AuditEvent
 
 SYSTEM = "system"
@@ -48,10 +50,63 @@ def audit_record(
         "target_id": target_id,
         "details": details or {},
     }
-    # Refuse now what the sequencer could not hash later (NaN, non-string keys, ...):
-    # one unserialisable event would otherwise hold up the whole log.
+    return insert_event(fields)
+
+
+_PG_INSERT = (
+    "WITH n AS (SELECT nextval('audit_auditevent_id_seq'::regclass) AS id) "
+    "INSERT INTO audit_auditevent (id, created_at, actor, code, target_type, target_id, details, entry) "
+    "SELECT n.id, %s, %s, %s, %s, %s, %s::jsonb, %s || n.id || %s FROM n RETURNING id, entry"
+)
+# SQLite: the statement runs under the database's single write lock, so the next id
+# cannot be taken by another writer between reading it and inserting the row.
+_SQLITE_INSERT = (
+    "INSERT INTO audit_auditevent (id, created_at, actor, code, target_type, target_id, details, entry) "
+    "SELECT n.id, %s, %s, %s, %s, %s, %s, %s || n.id || %s "
+    "FROM (SELECT COALESCE(MAX(id), 0) + 1 AS id FROM audit_auditevent) n RETURNING id, entry"
+)
+
+
+def insert_event(fields: dict[str, Any], *, connection=None) -> AuditEvent:
+    """Insert one event row with its entry, the canonical text the log will hash.
+
+    ``fields`` are the event without its id. The id is drawn inside the INSERT and
+    spliced into the entry there, so row and entry agree from the first moment (on
+    PostgreSQL a CHECK constraint insists on it for every row, see
+    ``audit.enforcement``). Refuses, before anything is written, what has no
+    canonical form (NaN, non-string keys, ...): one unserialisable event would
+    otherwise hold up the whole log.
+    """
+    connection = connection or default_connection
     try:
-        canonical_event({"id": 0, **fields})
+        normalised = canonical_event({"id": 0, **fields})
+        head, tail = split_at_id(normalised)
     except CanonicalError as exc:
-        raise ValueError(f"audit event {code!r} cannot be logged: {exc}") from None
-    return AuditEvent.objects.create(**fields)
+        raise ValueError(f"audit event {fields.get('code')!r} cannot be logged: {exc}") from None
+    params = [
+        connection.ops.adapt_datetimefield_value(fields["created_at"]),
+        normalised["actor"],
+        normalised["code"],
+        normalised["target_type"],
+        normalised["target_id"],
+        json.dumps(normalised["details"], ensure_ascii=False),
+        head,
+        tail,
+    ]
+    sql = _PG_INSERT if connection.vendor == "postgresql" else _SQLITE_INSERT
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        event_id, entry = cursor.fetchone()
+    event = AuditEvent(
+        id=event_id,
+        created_at=fields["created_at"],
+        actor=normalised["actor"],
+        code=normalised["code"],
+        target_type=normalised["target_type"],
+        target_id=normalised["target_id"],
+        details=normalised["details"],
+        entry=entry,
+    )
+    event._state.adding = False
+    event._state.db = connection.alias
+    return event

@@ -6,11 +6,13 @@ import random
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 
 import psycopg2
 import pytest
 from django.db import connection, connections, transaction
 
+from audit.canonical import split_at_id
 from audit.integrity import verify_log
 from audit.models import AuditEvent, Checkpoint, LogEntry, PendingEvent
 from audit.sequencer import sequence_and_checkpoint
@@ -112,9 +114,17 @@ def test_an_insert_only_role_can_append_but_never_update_delete_or_truncate():
         restricted.autocommit = True
         try:
             with restricted.cursor() as cursor:
+                moment = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+                head, tail = split_at_id(
+                    {"created_at": moment, "actor": "system", "code": "test.restricted",
+                     "target_type": "thing", "target_id": "2", "details": {}}
+                )
                 cursor.execute(
-                    "INSERT INTO audit_auditevent (created_at, actor, code, target_type, target_id, details) "
-                    "VALUES (now(), 'system', 'test.restricted', 'thing', '2', '{}') RETURNING id"
+                    "WITH n AS (SELECT nextval('audit_auditevent_id_seq'::regclass) AS id) "
+                    "INSERT INTO audit_auditevent (id, created_at, actor, code, target_type, target_id, details, entry) "
+                    "SELECT n.id, %s, 'system', 'test.restricted', 'thing', '2', '{}', %s || n.id || %s FROM n "
+                    "RETURNING id",
+                    [moment, head, tail],
                 )
                 new_id = cursor.fetchone()[0]
                 cursor.execute("SELECT count(*) FROM audit_pendingevent WHERE event_id = %s", [new_id])
