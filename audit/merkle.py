@@ -411,10 +411,14 @@ class Frontier:
             self.append(leaf)
 
     def root(self) -> bytes:
-        hashes = self._hashes
-        if not hashes:
-            return EMPTY_ROOT
-        acc = hashes[-1]
-        for h in reversed(hashes[:-1]):
-            acc = node_hash(h, acc)
-        return acc
+        return root_from_frontier(self._hashes)
+
+
+def root_from_frontier(hashes: Sequence[bytes]) -> bytes:
+    """The root of a tree from its frontier: its complete subtrees, largest first."""
+    if not hashes:
+        return EMPTY_ROOT
+    acc = hashes[-1]
+    for h in reversed(hashes[:-1]):
+        acc = node_hash(h, acc)
+    return acc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from audit import merkle
 from audit.canonical import event_leaf_hash
@@ -129,10 +129,21 @@ def _tamper(sql: str, params: list) -> None:
 def test_audit_verify_names_the_first_event_edited_behind_the_triggers():
     events = record(20)
     sequence_and_checkpoint()
-    _tamper("UPDATE audit_auditevent SET details = %s WHERE id IN (%s, %s)", ['{"n": 99}', events[6].pk, events[11].pk])
+    edit = ("UPDATE audit_auditevent SET details = %s WHERE id IN (%s, %s)", ['{"n": 99}', events[6].pk, events[11].pk])
+    if connection.vendor == "postgresql":
+        # With the triggers off, the CHECK constraint still holds each row to its entry ...
+        with pytest.raises(IntegrityError, match="audit_event_entry_matches"), transaction.atomic():
+            _tamper(*edit)
+        # ... so the table's owner has to drop it first, and the check notices that too.
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditevent DROP CONSTRAINT audit_event_entry_matches")
+    _tamper(*edit)
     report = verify_log()
     assert not report.ok
     assert report.first_bad_index == 6
+    assert "does not match its leaf hash" in report.problems[0]
+    if connection.vendor == "postgresql":
+        assert "audit_event_entry_matches is missing" in report.problems[-1]
     with pytest.raises(CommandError, match="first bad index 6"):
         call_command("audit_verify")
 
