@@ -78,3 +78,54 @@ PRIORITY_LABELS: dict[str, object] = {
     "P1": _("High"),
     "P2": _("Normal"),
 }
+
+# Why triage (or a later assessment) set a notice's priority: ``kind`` or ``kind:value``.
+REASON_LABELS: dict[str, object] = {
+    "threat_to_safety": _("Threat to safety"),
+    "minor_victim": _("The person concerned is a minor"),
+    "sensitive_info": _("Sensitive information"),
+    "identifying_info": _("Identifying information"),
+    "source": _("Notice from"),
+    "serious_circumstances": _("Serious circumstances"),
+    # why another case is listed as related to this one
+    "same_url": _("same link"),
+    "same_victim": _("same person concerned"),
+    "same_evidence": _("same evidence file"),
+    "same_value": _("same disclosed information"),
+}
+SERIOUSNESS_LABELS: dict[str, object] = {
+    "none": _("not serious"),
+    "serious": _("serious"),
+    "especially_serious": _("especially serious"),
+}
+
+
+def disclosed_label(key: str) -> str:
+    return str(_DISCLOSED_LABELS.get(key, key))
+
+
+def harm_label(key: str) -> str:
+    return str(_HARM_LABELS.get(key, key))
+
+
+def reason_label(code: str) -> str:
+    """A priority reason in words, e.g. ``identifying_info:home_address`` as
+    "Identifying information: Home address"; an unknown code is shown as it is."""
+    kind, _sep, value = code.partition(":")
+    if kind not in REASON_LABELS:
+        return code
+    if not value:
+        return str(REASON_LABELS[kind])
+    if kind == "threat_to_safety":
+        shown = harm_label(value)
+    elif kind == "source":
+        shown = str(Source(value).label) if value in Source.values else value
+    elif kind == "serious_circumstances":
+        shown = str(SERIOUSNESS_LABELS.get(value, value))
+    else:
+        shown = disclosed_label(value)
+    return f"{REASON_LABELS[kind]}: {shown}"
+
+
+_DISCLOSED_LABELS = {key: label for key, label, _hint in DISCLOSED_KINDS}
+_HARM_LABELS = dict(HARMS)

@@ -1,6 +1,12 @@
 from django import template
 
-from complaints.vocabulary import MISSING_LABELS, PRIORITY_LABELS
+from complaints.vocabulary import (
+    MISSING_LABELS,
+    PRIORITY_LABELS,
+    disclosed_label,
+    harm_label,
+    reason_label,
+)
 
 register = template.Library()
 
@@ -13,3 +19,19 @@ def missing_label(key: str) -> str:
 @register.filter
 def priority_label(key: str) -> str:
     return str(PRIORITY_LABELS.get(key, key))
+
+
+@register.filter
+def disclosed_labels(keys) -> str:
+    """Kinds of personal information in words, joined: ``home_address`` as "Home address"."""
+    return ", ".join(disclosed_label(k) for k in keys or ())
+
+
+@register.filter
+def harm_labels(keys) -> str:
+    return ", ".join(harm_label(k) for k in keys or ())
+
+
+@register.filter
+def reason_labels(codes) -> str:
+    return "; ".join(reason_label(c) for c in codes or ())

@@ -88,6 +88,16 @@ def test_case_page_blurs_evidence_and_records_each_opening(moderator, submit):
     assert AuditEvent.objects.filter(code="complaint.viewed", target_id=str(complaint.pk)).count() == 1
 
 
+def test_case_page_gives_triage_reasons_and_kinds_in_words(moderator, submit):
+    complaint, _ = submit(disclosed_info=["home_address", "phone"])
+    client = logged_in(moderator)
+    html = client.get(f"/staff/cases/{complaint.reference}/").content.decode()
+    assert "Identifying information: Home address; Identifying information: Phone number" in html
+    assert "identifying_info:" not in html
+    zh = client.get(f"/staff/cases/{complaint.reference}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "可识别身份的信息: 家庭住址" in zh.content.decode()
+
+
 def test_pdf_evidence_is_always_an_attachment(moderator, submit):
     complaint, _ = submit()
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
