@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -336,6 +337,18 @@ PERSONAL_FIELDS = (
 )
 
 
+_ERASERS: list[Callable[[Complaint], dict[str, int]]] = []
+
+
+def register_personal_data_eraser(fn: Callable[[Complaint], dict[str, int]]) -> None:
+    """Let an app erase its own personal data about a case when the case's retention
+    ends (e.g. a poster's identity in a counter-notice). ``fn(complaint)`` runs inside
+    the erasure's transaction and returns counts for the audit event. Call from
+    ``AppConfig.ready()``."""
+    if fn not in _ERASERS:
+        _ERASERS.append(fn)
+
+
 def erase_personal_data(complaint: Complaint, *, actor: str) -> dict[str, int]:
     """Remove a case's personal data; keep what the log and statistics need.
 
@@ -362,5 +375,7 @@ def erase_personal_data(complaint: Complaint, *, actor: str) -> dict[str, int]:
         evidence.save(update_fields=["original", "display", "original_name"])
     messages = complaint.messages.exclude(body="").update(body="")
     counts = {"files": files, "messages": messages}
+    for eraser in _ERASERS:
+        counts.update(eraser(complaint))
     audit_record(actor=actor, code="case.personal_data_erased", target=complaint, details=counts)
     return counts

@@ -7,6 +7,7 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
+        from audit import preservation
         from complaints import hooks, selectors
         from complaints.management.commands.seed_demo import DEMO_SEEDERS
         from moderation import demo, services, timers  # noqa: F401  (handlers and delivery callbacks)
@@ -23,6 +24,7 @@ class ModerationConfig(AppConfig):
         selectors.register_public_event(services.Events.APPEAL_UPHELD, _("Appeal decided: decision upheld"))
         selectors.register_public_event(services.Events.APPEAL_REVERSED, _("Appeal decided: decision reversed"))
         selectors.register_tracking_panel("moderation/_tracking_outcome.html", tracking_outcome_panel)
+        preservation.register_personal_data_eraser(services.erase_redress_personal_data)
         if services.refuse_if_suspended not in hooks.before_submit:
             hooks.before_submit.append(services.refuse_if_suspended)
         if demo.seed_staff not in DEMO_SEEDERS:

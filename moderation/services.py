@@ -1090,3 +1090,15 @@ def refuse_if_suspended(complaint: Complaint) -> None:
             "manifestly unfounded.",
             code="filing_suspended",
         )
+
+
+def erase_redress_personal_data(complaint: Complaint) -> dict[str, int]:
+    """Retention's end for what redress collected about a case: the poster's identity,
+    statement and evidence in counter-notices, the complainant's proof note, and the
+    free-text grounds of appeals. States and dates stay for the record and statistics."""
+    counter_notices = CounterNotice.objects.filter(decision__complaint=complaint).update(
+        poster_name="", poster_email="", poster_phone="", poster_id_number="",
+        statement="", evidence="", proof_note="",
+    )
+    appeals = Appeal.objects.filter(decision__complaint=complaint).exclude(grounds="").update(grounds="")
+    return {"counter_notices": counter_notices, "appeals": appeals}

@@ -120,6 +120,7 @@ def test_poster_page_shows_the_notice_and_takes_a_counter_notice_without_javascr
     page = Client().get(f"/counter-notice/{poster}/")
     html = page.content.decode()
     assert page.status_code == 200 and complaint.reference in html and "chen@example.com" not in html
+    assert "Home address" in html and "home_address" not in html  # words, not codes
     response = Client().post(f"/counter-notice/{poster}/", {**counter_body(poster), "action": "counter_notice"})
     assert response.status_code == 302
     assert CounterNotice.objects.get().poster_name == "Liu Yang"
@@ -212,3 +213,24 @@ def test_the_posters_identity_is_encrypted_at_rest(decided, post):
     assert all(crypto.is_ciphertext(v) for v in stored)
     assert "Liu Yang" not in "".join(stored)
     assert CounterNotice.objects.get().poster_name == "Liu Yang"
+
+
+def test_retention_erasure_removes_the_posters_identity_and_the_appeal_grounds(decided, post):
+    from django.db import connection, transaction
+
+    from audit.preservation import erase_personal_data
+
+    complaint, token, poster = decided()
+    assert post(None, "/api/v1/counter-notices/", counter_body(poster)).status_code == 201
+    assert post(None, "/api/v1/appeals/", {"token": token, "grounds": "Remove the repost at my home address too."}).status_code == 201
+    with transaction.atomic():
+        counts = erase_personal_data(complaint, actor="system")
+    assert counts["counter_notices"] == 1 and counts["appeals"] == 1
+    counter = CounterNotice.objects.get()
+    assert (counter.poster_name, counter.poster_email, counter.statement, counter.evidence) == ("", "", "", "")
+    assert Appeal.objects.get().grounds == ""
+    with connection.cursor() as cursor:  # nothing left in the stored bytes either
+        cursor.execute("SELECT poster_name, poster_email FROM moderation_counternotice")
+        assert all("Liu" not in str(v) and "liu@" not in str(v) for v in cursor.fetchone())
+    erased = AuditEvent.objects.get(code="case.personal_data_erased", target_id=str(complaint.pk))
+    assert erased.details["counter_notices"] == 1
