@@ -40,22 +40,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "title": ("Evidence pack", "证据材料包"),
     "subtitle": (
         "Record of a report of unlawfully disclosed personal information",
-        "个人信息被非法公开的投诉记录",
+        "个人信息被非法公开的举报记录",
     ),
     "purpose": (
         "This document records your report, the evidence preserved with it and what the platform "
         "decided. You may attach it to an application for an order to stop an infringement of "
         "personality rights (Civil Code Art. 997) or to a civil claim (Civil Code Arts. 1034, 1165, 1195).",
-        "本文件记录了您的投诉、随投诉保存的证据以及平台作出的处理决定。您可以将其附于人格权侵害禁令申请"
+        "本文件记录了您的举报、随举报保存的证据以及平台作出的处理决定。您可以将其附于人格权侵害禁令申请"
         "（《民法典》第九百九十七条）或民事起诉材料（《民法典》第一千零三十四条、第一千一百六十五条、第一千一百九十五条）。",
     ),
-    "report": ("1. The report", "一、投诉"),
-    "reference": ("Reference", "投诉编号"),
+    "report": ("1. The report", "一、举报"),
+    "reference": ("Reference", "举报编号"),
     "received": ("Received", "收到时间"),
     "status": ("Status", "状态"),
     "priority": ("Priority", "优先级"),
     "response_due": ("Response due", "答复期限"),
-    "complainant": ("Filed by", "投诉人"),
+    "complainant": ("Filed by", "举报人"),
     "victim": ("On behalf of", "被侵权人"),
     "disclosed": ("Information disclosed", "被公开的信息"),
     "harms": ("Harm reported", "报告的侵害"),
@@ -91,7 +91,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "audit log (a Merkle tree with signed checkpoints). A court or an investigator can ask the "
         "platform for a preservation export of this reference, which is verifiable offline.",
         "处理经过中的每一步均记录在平台只可追加、可发现篡改的审计日志中（默克尔树及签名检查点）。"
-        "法院或侦查机关可就本投诉编号要求平台出具可离线核验的证据保全导出包。",
+        "法院或侦查机关可就本举报编号要求平台出具可离线核验的证据保全导出包。",
     ),
     "verify_pack": (
         "Content digest of this document (SHA-256): {digest}. The platform recorded this digest when "
@@ -126,8 +126,8 @@ STATUS_WORDS = {
     "closed": ("Closed", "已结案"),
 }
 EVENT_WORDS = {
-    "complaint.submitted": ("Report received", "收到投诉"),
-    "complaint.became_valid": ("Report complete: the response clock started", "投诉材料齐全，开始计算答复期限"),
+    "complaint.submitted": ("Report received", "收到举报"),
+    "complaint.became_valid": ("Report complete: the response clock started", "举报材料齐全，开始计算答复期限"),
     "complaint.evidence_added": ("Evidence added", "补充了证据"),
     "complaint.details_added": ("Details added", "补充了信息"),
     "complaint.message_added": ("Message", "留言"),

@@ -46,7 +46,7 @@ def test_english_pack_holds_report_items_hashes_decisions_timeline_and_verificat
 def test_chinese_pack_is_written_in_chinese(client, db):
     submission = submit(language="zh-hans", disclosed=["whereabouts"])
     text = _text(client.get(f"/track/{submission.token}/evidence-pack.pdf").content)
-    assert "证据材料包" in text and "如何核验本文件" in text and "收到投诉" in text
+    assert "证据材料包" in text and "如何核验本文件" in text and "收到举报" in text
     assert "Evidence pack" not in text
 
 
