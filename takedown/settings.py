@@ -130,6 +130,16 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     _db.setdefault("CONN_HEALTH_CHECKS", True)
+    # A database that vanishes without a word (a partition, a dead host) must turn into
+    # a prompt 503, not a request hanging for TCP's minutes: bound the connect, probe idle
+    # connections, and give up on data the server never acknowledges (libpq options).
+    _options = _db.setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+    _options.setdefault("keepalives", 1)
+    _options.setdefault("keepalives_idle", 10)
+    _options.setdefault("keepalives_interval", 5)
+    _options.setdefault("keepalives_count", 3)
+    _options.setdefault("tcp_user_timeout", env.int("DB_TCP_USER_TIMEOUT_MS", default=15_000))
 # Several test sessions may share one PostgreSQL server: each can name its own test database.
 if env.str("TEST_DB_NAME", default=""):
     _db["TEST"] = {"NAME": env.str("TEST_DB_NAME")}

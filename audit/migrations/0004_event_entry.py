@@ -38,7 +38,7 @@ def _backfill(connection) -> None:
                     [ids, entries],
                 )
             else:
-                cursor.executemany(f"UPDATE {EVENT_TABLE} SET entry = %s WHERE id = %s", list(zip(entries, ids)))
+                cursor.executemany(f"UPDATE {EVENT_TABLE} SET entry = %s WHERE id = %s", list(zip(entries, ids, strict=True)))
             last = ids[-1]
 
 

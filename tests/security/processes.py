@@ -116,9 +116,14 @@ class TcpProxy:
 
     @staticmethod
     def _reset(sock: socket.socket) -> None:
-        # SO_LINGER 0: close with RST, as a crashed server does.
+        # SO_LINGER 0: close with RST, as a crashed server does. Shut the socket down
+        # first: close() alone does not wake a pump thread blocked in recv() on it, and
+        # the socket would then stay open, silent, with a client waiting on it forever.
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
             sock.close()
 
     def _close_all(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -116,3 +117,16 @@ def test_templates_have_no_inline_script_or_style_the_policy_would_block():
                 line = text.count("\n", 0, match.start()) + 1
                 found.append(f"{template.relative_to(BASE)}:{line}: {what}")
     assert found == []
+
+
+def test_postgres_connections_give_up_on_a_silent_database(tmp_path):
+    # A partition or a dead host must become a prompt 503, not a request hanging for TCP's minutes.
+    env = production_env(tmp_path, DATABASE_URL="postgres://app@db.internal:5432/takedown", DB_CONNECT_TIMEOUT="3")
+    result = subprocess.run(
+        [sys.executable, "-c", "import json; from django.conf import settings; print(json.dumps(settings.DATABASES['default']['OPTIONS']))"],
+        cwd=BASE, env={**env, "DJANGO_SETTINGS_MODULE": "takedown.settings"}, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)
+    assert options["connect_timeout"] == 3
+    assert options["keepalives"] == 1 and options["tcp_user_timeout"] == 15_000
