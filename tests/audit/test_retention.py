@@ -55,7 +55,7 @@ def test_expiry_erases_personal_data_keeps_hashes_and_the_log_verifies(make_comp
     assert evidence.sha256 == digest and not evidence.original
     assert not default_storage.exists(original_name)
     erased = AuditEvent.objects.get(code="case.personal_data_erased")
-    assert erased.details == {"files": stored_files, "messages": 0}
+    assert erased.details == {"files": stored_files, "messages": 0, "counter_notices": 0, "appeals": 0}
     assert "chen" not in str(list(AuditEvent.objects.values_list("details", flat=True))).lower()
     sequence_and_checkpoint()
     assert verify_log().ok

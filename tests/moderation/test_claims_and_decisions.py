@@ -205,7 +205,7 @@ def test_decisions_and_claims_write_audit_events_in_the_case_history(moderator, 
     complaint, _ = submit()
     claim(moderator, complaint)
     decide(moderator, complaint)
-    codes = list(AuditEvent.objects.filter(target_type="complaint", target_id=str(complaint.pk)).values_list("code", flat=True))
+    codes = list(AuditEvent.objects.filter(target_type="complaint", target_id=str(complaint.pk)).order_by("id").values_list("code", flat=True))
     assert "case.claimed" in codes and "decision.made" in codes and "poster.notified" in codes
     made = AuditEvent.objects.get(code="decision.made")
     assert made.details["legal_ground"].startswith("Civil Code")

@@ -109,7 +109,7 @@ def test_status_updates_follow_the_lifecycle_and_refuse_jumps(db):
     assert no_note.status_code == 400 and "note" in no_note.json()["error"]["fields"]
     closed = client.post(url, {"status": "closed", "note": "Case opened by the authority"}, format="json").json()
     assert [s["status"] for s in closed["steps"]] == ["proposed", "sent", "acknowledged", "closed"]
-    codes = list(AuditEvent.objects.filter(target_type="referral").values_list("code", flat=True))
+    codes = list(AuditEvent.objects.filter(target_type="referral").order_by("id").values_list("code", flat=True))
     assert codes == ["referral.proposed", "referral.sent", "referral.acknowledged", "referral.closed"]
 
 
