@@ -87,8 +87,9 @@ class Complaint(models.Model):
 
     disclosed_info = models.JSONField(default=list)
     harms = models.JSONField(default=list)
-    explanation = models.TextField(blank=True)
-    evidence_excerpt = models.TextField(blank=True)
+    # Free text: it often repeats the very information that was posted. Encrypted at rest.
+    explanation = EncryptedTextField(blank=True)
+    evidence_excerpt = EncryptedTextField(blank=True)
     good_faith_declaration = models.BooleanField(default=False)
     language = models.CharField(max_length=8, default="en")
     timezone = models.CharField(max_length=64, default="UTC")
@@ -140,7 +141,7 @@ class ComplaintItem(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     url = models.TextField()
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -184,7 +185,7 @@ class Message(models.Model):
     staff_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    body = models.TextField()
+    body = EncryptedTextField()
     created_at = models.DateTimeField()
 
     class Meta:

@@ -209,15 +209,15 @@ class CounterNotice(models.Model):
     poster_email = EncryptedTextField(blank=True)
     poster_phone = EncryptedTextField(blank=True)
     poster_id_number = EncryptedTextField(blank=True)
-    statement = models.TextField()
-    evidence = models.TextField(help_text="The poster's preliminary evidence of no infringement")
+    statement = EncryptedTextField()
+    evidence = EncryptedTextField(help_text="The poster's preliminary evidence of no infringement")
     state = models.CharField(max_length=14, choices=State.choices, default=State.FORWARDING)
     received_at = models.DateTimeField()
     forwarded_at = models.DateTimeField(null=True, blank=True)
     wait_ends_at = models.DateTimeField(null=True, blank=True)
     proof_received_at = models.DateTimeField(null=True, blank=True)
     proof_kind = models.CharField(max_length=20, blank=True)  # authority_complaint | lawsuit
-    proof_note = models.TextField(blank=True)
+    proof_note = EncryptedTextField(blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -247,7 +247,7 @@ class Appeal(models.Model):
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
     side = models.CharField(max_length=12, choices=Side.choices)
-    grounds = models.TextField()
+    grounds = EncryptedTextField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     filed_at = models.DateTimeField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

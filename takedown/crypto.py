@@ -35,7 +35,7 @@ import hmac
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -321,3 +321,48 @@ def generate_key() -> str:
 
 def models_with_encrypted_fields(candidates: Iterable[type[models.Model]]) -> list[type[models.Model]]:
     return [m for m in candidates if encrypted_fields(m) and not m._meta.proxy]
+
+
+def seal_columns(connection, table: str, label: str, columns: Sequence[str], *, unseal: bool = False, batch: int = 1000) -> int:
+    """Encrypt the clear-text values of ``columns`` in place (``unseal``: decrypt them back).
+
+    For the data migration that turns existing columns into EncryptedTextFields: raw SQL,
+    because reading clear text through the new field is (rightly) refused. ``label`` is
+    the model's label (``app.Model``), the prefix of every value's context. Values already
+    in the wanted form are left alone, so an interrupted run is resumed by running it
+    again. Returns the number of rows changed.
+    """
+    quote = connection.ops.quote_name
+    changed, after = 0, 0
+    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT id, {', '.join(quote(c) for c in columns)} FROM {quote(table)} "
+                f"WHERE id > %s ORDER BY id LIMIT %s",
+                [after, batch],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return changed
+            for pk, *values in rows:
+                after = pk
+                new = []
+                for column, value in zip(columns, values, strict=True):
+                    value = value or ""
+                    context = f"{label}.{column}"
+                    if unseal:
+                        new.append(decrypt(value, context=context) if is_ciphertext(value) else value)
+                    else:
+                        new.append(value if not value or is_ciphertext(value) else encrypt(value, context=context))
+                if new != [v or "" for v in values]:
+                    cursor.execute(f"UPDATE {quote(table)} SET {assignments} WHERE id = %s", [*new, pk])
+                    changed += 1
+
+
+def seal_model_columns(apps, connection, app_label: str, specs, *, unseal: bool = False) -> None:
+    """``seal_columns`` for ``[(model name, (column, ...)), ...]`` of one app, with the
+    historical models a migration passes in as ``apps``."""
+    for name, columns in specs:
+        model = apps.get_model(app_label, name)
+        seal_columns(connection, model._meta.db_table, f"{app_label}.{name}", columns, unseal=unseal)

@@ -150,11 +150,12 @@ def test_rotation_reencrypts_every_row_with_the_newest_key_and_keeps_values(sett
     with pytest.raises(SystemExit) as exit_info:
         call_command("rotate_field_keys", "--check")
     assert exit_info.value.code == 1
-    assert "5 rows not on key" in capsys.readouterr().out
+    # Six complaints (the anonymous one has its free text) and their six items.
+    assert "12 rows not on key" in capsys.readouterr().out
 
     call_command("rotate_field_keys", "--batch", "2")
     out = capsys.readouterr().out
-    assert f"5 rows re-encrypted with key {new_id}" in out
+    assert f"12 rows re-encrypted with key {new_id}" in out
     for complaint in complaints:
         row = raw_row(complaint.pk)
         assert all(row[c].startswith(f"v1${new_id}$") for c in COLUMNS)
@@ -236,3 +237,46 @@ def test_related_cases_by_victim_survive_a_key_rotation_in_progress(settings):
     related = related_cases(Complaint.objects.get(pk=second.pk))
     assert first.reference in str(related)
     assert crypto.digests_for(second, "victim_name_digest")[1] == raw_row(first.pk)["victim_name_digest"]
+
+
+def _raw(sql: str, params: list) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchone())
+
+
+def test_free_text_is_encrypted_at_rest_too():
+    from complaints.services import complaint_add_message
+
+    complaint = file_complaint(evidence_excerpt="Lives at 12 Example Road, room 501").complaint
+    complaint_add_message(complaint=complaint, body="They came to room 501 last night.")
+    stored = _raw("SELECT explanation, evidence_excerpt FROM complaints_complaint WHERE id = %s", [complaint.pk])
+    stored += _raw("SELECT note FROM complaints_complaintitem WHERE complaint_id = %s", [complaint.pk])
+    stored += _raw("SELECT body FROM complaints_message WHERE complaint_id = %s ORDER BY id DESC LIMIT 1", [complaint.pk])
+    assert all(value.startswith(f"v1${crypto.newest_key_id()}$") for value in stored)
+    assert "501" not in " ".join(stored) and "school" not in " ".join(stored)
+    fresh = Complaint.objects.get(pk=complaint.pk)
+    assert fresh.evidence_excerpt == "Lives at 12 Example Road, room 501"
+    assert fresh.items.get().note == "her school"
+    assert fresh.messages.order_by("-id").first().body == "They came to room 501 last night."
+
+
+def test_free_text_migration_seals_clear_text_and_resumes():
+    migration = importlib.import_module("complaints.migrations.0004_encrypt_free_text")
+    complaint = file_complaint().complaint
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE complaints_complaint SET explanation = %s, evidence_excerpt = '' WHERE id = %s",
+            ["Written before encryption", complaint.pk],
+        )
+        cursor.execute("UPDATE complaints_complaintitem SET note = %s WHERE complaint_id = %s", ["old note", complaint.pk])
+    migration.seal(apps, SimpleNamespace(connection=connection))
+    explanation, excerpt = _raw("SELECT explanation, evidence_excerpt FROM complaints_complaint WHERE id = %s", [complaint.pk])
+    assert crypto.is_ciphertext(explanation) and excerpt == ""
+    fresh = Complaint.objects.get(pk=complaint.pk)
+    assert (fresh.explanation, fresh.items.get().note) == ("Written before encryption", "old note")
+    before = _raw("SELECT explanation FROM complaints_complaint WHERE id = %s", [complaint.pk])
+    migration.seal(apps, SimpleNamespace(connection=connection))  # an interrupted run resumed: sealed rows kept
+    assert _raw("SELECT explanation FROM complaints_complaint WHERE id = %s", [complaint.pk]) == before
+    migration.unseal(apps, SimpleNamespace(connection=connection))
+    assert _raw("SELECT explanation FROM complaints_complaint WHERE id = %s", [complaint.pk]) == ["Written before encryption"]
