@@ -334,6 +334,7 @@ PERSONAL_FIELDS = (
     "victim_name",
     "explanation",
     "evidence_excerpt",
+    "receipt_token",
 )
 
 

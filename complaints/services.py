@@ -254,8 +254,10 @@ def complaint_submit(
     )
     policy = current_policy()
     token = new_tracking_token()
+    email = data.complainant_email.strip()
     complaint = Complaint(
         tracking_token_hash=hash_token(token),
+        receipt_token=token if email else "",
         status=Complaint.Status.INCOMPLETE if missing else Complaint.Status.RECEIVED,
         channel=channel,
         source=source,
@@ -263,7 +265,7 @@ def complaint_submit(
         submitter=submitter if getattr(submitter, "is_authenticated", False) else None,
         client_key=data.client_key if submitter is not None else "",
         complainant_name=data.complainant_name.strip(),
-        complainant_email=data.complainant_email.strip(),
+        complainant_email=email,
         complainant_phone=data.complainant_phone.strip(),
         complainant_id_number=data.complainant_id_number.strip(),
         victim_name=data.victim_name.strip(),
@@ -333,7 +335,7 @@ def complaint_submit(
         from complaints import tasks
         from takedown.tasks import enqueue
 
-        enqueue(tasks.send_acknowledgement, complaint.pk, token, fallback_inline=True)
+        enqueue(tasks.send_acknowledgement, complaint.pk, fallback_inline=True)
     return Submission(complaint, token, created=True)
 
 

@@ -23,6 +23,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "audit.verify_log",
         "schedule": crontab(hour=3, minute=15),
     },
+    "complaints-resend-pending-receipts": {
+        "task": "complaints.resend_pending_receipts",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "prevention-detect-spikes": {
         "task": "prevention.detect_spikes",
         "schedule": 10.0,

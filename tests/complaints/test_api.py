@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.db import connection
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
@@ -48,11 +49,13 @@ def test_valid_complaint_is_received_triaged_and_given_a_deadline(api_client):
     assert complaint.policy.version == 1
     assert complaint.priority_reasons == ["identifying_info:home_address"]
     assert (complaint.response_due_at - complaint.valid_at).total_seconds() == 72 * 3600
-    # the token is not stored, only its hash
+    # the token is not stored in clear: its hash, and a sealed copy until the receipt e-mail is out
     token = body["tracking_url"].rstrip("/").rsplit("/", 1)[1]
     assert len(token) >= 22  # >= 128 bits in base64url
     assert complaint.tracking_token_hash == hashlib.sha256(token.encode()).hexdigest()
-    assert token not in json.dumps(list(Complaint.objects.values()), default=str)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM complaints_complaint")
+        assert token not in json.dumps(cursor.fetchall(), default=str)
 
 
 def test_submission_writes_one_audit_event_without_contact_details(api_client):
@@ -105,6 +108,30 @@ def test_acknowledgement_email_carries_the_tracking_link(api_client, django_capt
     assert body["reference"] in message.subject
     assert body["tracking_url"] in message.body
     assert "跟踪" in message.body or "追踪" in message.body  # in the complainant's language
+
+
+def test_the_tracking_token_never_travels_through_the_broker(api_client, django_capture_on_commit_callbacks, monkeypatch):
+    from complaints import tasks
+
+    published = []
+    monkeypatch.setattr(tasks.send_acknowledgement, "apply_async", lambda args=(), kwargs=None, **o: published.append((args, kwargs)))
+    with django_capture_on_commit_callbacks(execute=True):
+        body = api_client.post(URL, valid_payload(), format="json").json()
+    token = body["tracking_url"].rstrip("/").rsplit("/", 1)[1]
+    assert published and token not in repr(published)  # only the complaint's id is in the message
+    (args, _kwargs), = published
+    complaint = Complaint.objects.get(pk=args[0])
+    with connection.cursor() as cursor:  # kept sealed until the e-mail is sent ...
+        cursor.execute("SELECT receipt_token FROM complaints_complaint WHERE id = %s", [complaint.pk])
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("v1$") and token not in stored
+    assert complaint.receipt_token == token
+    tasks.send_acknowledgement(complaint.pk)  # ... as the worker does
+    assert token in mail.outbox[-1].body
+    complaint.refresh_from_db()
+    assert complaint.receipt_token == ""  # ... and erased once it has gone out
+    tasks.send_acknowledgement(complaint.pk)  # a message delivered twice sends nothing more
+    assert len(mail.outbox) == 1
 
 
 def test_multipart_with_evidence_keeps_original_bytes_and_strips_metadata(api_client):
@@ -338,3 +365,20 @@ def test_intake_costs_a_fixed_small_number_of_queries(api_client, django_assert_
             URL, valid_payload(items=[{"url": f"https://x.example/{i}"} for i in range(20)]), format="json"
         )
     assert response.status_code == 201
+
+
+def test_a_receipt_that_did_not_go_out_is_sent_by_the_periodic_resend(api_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from complaints import tasks
+
+    body = api_client.post(URL, valid_payload(), format="json").json()  # its on-commit publish never runs here
+    complaint = Complaint.objects.get(pk=Complaint.pk_from_reference(body["reference"])[1])
+    assert complaint.receipt_token and not mail.outbox
+    assert tasks.resend_pending_receipts() == 0  # too early: the first attempt may still be on its way
+    Complaint.objects.filter(pk=complaint.pk).update(received_at=timezone.now() - timedelta(minutes=6))
+    assert tasks.resend_pending_receipts() == 1
+    assert len(mail.outbox) == 1 and body["tracking_url"] in mail.outbox[0].body
+    assert tasks.resend_pending_receipts() == 0  # sent: the sealed token is gone
