@@ -146,18 +146,31 @@ def split_at_id(event: Mapping[str, Any]) -> tuple[str, str]:
     entry and the row's id are produced by one statement. ``event`` is checked as
     :func:`canonical_event` checks it (any ``id`` it holds is ignored).
     """
-    text = canonical_bytes({**event, "id": 0}).decode("utf-8")
+    _normalised, head, tail = canonical_parts(event)
+    return head, tail
+
+
+def canonical_parts(event: Mapping[str, Any]) -> tuple[dict[str, Any], str, str]:
+    """``canonical_event`` of the event (id 0) and its text split at the id, from one pass."""
+    normalised = canonical_event({**event, "id": 0})
+    try:
+        text = _ENCODER.encode(normalised)
+        text.encode("utf-8")  # lone surrogates have no UTF-8 form: refuse them here
+    except UnicodeEncodeError as exc:
+        raise CanonicalError(f"event holds text that is not valid Unicode: {exc.reason}") from None
+    except (TypeError, ValueError) as exc:
+        raise CanonicalError(str(exc)) from None
     # "id" sorts after "details" and before the two target fields, whose values are
     # plain JSON strings: the tail is known exactly, so the split cannot land inside
     # the details object even when it holds keys of the same names.
     tail = (
-        ',"target_id":' + _ENCODER.encode(str(event["target_id"]))
-        + ',"target_type":' + _ENCODER.encode(str(event["target_type"])) + "}"
+        ',"target_id":' + _ENCODER.encode(normalised["target_id"])
+        + ',"target_type":' + _ENCODER.encode(normalised["target_type"]) + "}"
     )
     marker = ',"id":0' + tail
     if not text.endswith(marker):  # pragma: no cover - the key order above is fixed
         raise CanonicalError("canonical form does not end with the id and target fields")
-    return text[: -len(marker)] + ',"id":', tail
+    return normalised, text[: -len(marker)] + ',"id":', tail
 
 
 def event_leaf_hash(event: Mapping[str, Any]) -> bytes:

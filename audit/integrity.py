@@ -43,7 +43,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from audit.canonical import CanonicalError, canonical_bytes, leaf_hash
 from audit.checkpoint import CheckpointError, verify_checkpoint
 from audit.enforcement import entry_check_problem
-from audit.merkle import Frontier, build_levels, root_from_frontier
+from audit.merkle import HASH_SIZE, Frontier, build_levels, root_from_frontier, subtree_roots
 from audit.models import MIN_STORED_LEVEL, AuditEvent, Checkpoint, LogEntry, PendingEvent, TreeNode
 from audit.records import event_columns, event_from_row
 from audit.sequencer import key_name, origin, public_key
@@ -53,7 +53,6 @@ CHUNK = 10_000
 # levels at once (a list comprehension per level) instead of one call per leaf.
 FOLD_LEVEL = 16
 FOLD_CHUNK = 1 << FOLD_LEVEL
-HASH = 32
 
 
 @dataclass
@@ -408,22 +407,21 @@ def _fold(cursor, report: IntegrityReport, size: int) -> None:
         end = min(begin + FOLD_CHUNK, size)
         cursor.execute(_LEAVES, [begin, end])
         blob = bytes(cursor.fetchone()[0] or b"")
-        if len(blob) != HASH * (end - begin):
-            report.fail(f"a stored leaf hash among leaves {begin}..{end - 1} is not {HASH} bytes", index=begin)
+        if len(blob) != HASH_SIZE * (end - begin):
+            report.fail(f"a stored leaf hash among leaves {begin}..{end - 1} is not {HASH_SIZE} bytes", index=begin)
             raise _Stopped
-        levels = build_levels([blob[i : i + HASH] for i in range(0, len(blob), HASH)])
+        levels = build_levels([blob[i : i + HASH_SIZE] for i in range(0, len(blob), HASH_SIZE)])
         top = min(len(levels) - 1, FOLD_LEVEL)
         if top >= MIN_STORED_LEVEL:
             stored = _stored_levels(cursor, begin, end, MIN_STORED_LEVEL, top)
             for level in range(MIN_STORED_LEVEL, top + 1):
                 _compare_level(cursor, report, level, begin >> level, levels[level], stored.get(level, b""))
         for tree_size in by_chunk.get(begin // FOLD_CHUNK, ()):
-            parts, start = [], tree_size - tree_size % FOLD_CHUNK
-            for level in range(FOLD_LEVEL - 1, -1, -1):
-                if tree_size >> level & 1:
-                    parts.append(levels[level][(start - begin) >> level])
-                    start += 1 << level
-            low_parts[tree_size] = parts
+            low_parts[tree_size] = [
+                levels[level][index - (begin >> level)]
+                for level, index in subtree_roots(tree_size)
+                if level < FOLD_LEVEL
+            ]
         if end - begin == FOLD_CHUNK:
             chunk_roots.append(levels[FOLD_LEVEL][0])
     upper = build_levels(chunk_roots) if chunk_roots else []
@@ -438,11 +436,7 @@ def _fold(cursor, report: IntegrityReport, size: int) -> None:
     pub, name = public_key(), key_name()
     for checkpoint in checkpoints:
         tree_size = checkpoint[0]
-        parts, start = [], 0
-        for level in range(tree_size.bit_length() - 1, FOLD_LEVEL - 1, -1):
-            if tree_size >> level & 1:
-                parts.append(upper[level - FOLD_LEVEL][start >> level])
-                start += 1 << level
+        parts = [upper[level - FOLD_LEVEL][index] for level, index in subtree_roots(tree_size) if level >= FOLD_LEVEL]
         parts += low_parts.get(tree_size, [])
         _check_checkpoint(report, checkpoint, parts, pub, name)
         if not report.ok:

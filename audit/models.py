@@ -34,9 +34,7 @@ class AuditEvent(models.Model):
         return f"#{self.pk} {self.code} {self.target_type}:{self.target_id}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("audit events are append-only")
-        raise ValueError("audit events are written by audit.services.audit_record only")
+        raise ValueError("audit events are append-only and written by audit.services.audit_record only")
 
     def delete(self, *args, **kwargs):
         raise ValueError("audit events are append-only")

@@ -9,7 +9,7 @@ from django.db import connection as default_connection
 from django.db import models, transaction
 from django.utils import timezone
 
-from audit.canonical import CanonicalError, canonical_event, split_at_id
+from audit.canonical import CanonicalError, canonical_parts
 from audit.models import AuditEvent
 
 SYSTEM = "system"
@@ -79,8 +79,7 @@ def insert_event(fields: dict[str, Any], *, connection=None) -> AuditEvent:
     """
     connection = connection or default_connection
     try:
-        normalised = canonical_event({"id": 0, **fields})
-        head, tail = split_at_id(normalised)
+        normalised, head, tail = canonical_parts(fields)
     except CanonicalError as exc:
         raise ValueError(f"audit event {fields.get('code')!r} cannot be logged: {exc}") from None
     params = [
