@@ -1,12 +1,11 @@
-"""Admin: read-only windows on the log and on preservation records.
+"""Admin: read-only windows on the log.
 
-Every change goes through the services (holds, requests, exports each write their
-audit event); the admin only shows.
+Events are written only by the services; the admin only shows.
 """
 
 from django.contrib import admin
 
-from audit.models import AuditEvent, Checkpoint, Export, LegalHold, LegalRequest, LogEntry
+from audit.models import AuditEvent, Checkpoint, LogEntry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,19 +37,3 @@ class LogEntryAdmin(ReadOnlyAdmin):
 @admin.register(Checkpoint)
 class CheckpointAdmin(ReadOnlyAdmin):
     list_display = ("tree_size", "created_at")
-
-
-@admin.register(LegalRequest)
-class LegalRequestAdmin(ReadOnlyAdmin):
-    list_display = ("authority", "reference_number", "registered_at", "expires_at", "revoked_at")
-    search_fields = ("authority", "reference_number")
-
-
-@admin.register(LegalHold)
-class LegalHoldAdmin(ReadOnlyAdmin):
-    list_display = ("id", "placed_at", "placed_by", "released_at", "manifest_sha256")
-
-
-@admin.register(Export)
-class ExportAdmin(ReadOnlyAdmin):
-    list_display = ("id", "legal_request", "requested_by", "state", "progress", "created_at", "sha256")

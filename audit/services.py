@@ -12,17 +12,6 @@ from django.utils import timezone
 from audit.canonical import CanonicalError, canonical_parts
 from audit.models import AuditEvent
 
-SYSTEM = "system"
-COMPLAINANT = "complainant"
-ANONYMOUS = "anonymous"
-
-
-def actor_for(user: Any) -> str:
-    """The actor string for a request's user (anonymous visitors included)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ANONYMOUS
-    return f"user:{user.pk}"
-
 
 def audit_record(
     *,

@@ -21,9 +21,8 @@ def sequence_and_checkpoint_task() -> int:
 def verify_log_task() -> bool:
     from django.db import transaction
 
+    from audit import events
     from audit.integrity import verify_log
-    from audit.preservation import schedule_missing_retention
-    from audit.services import SYSTEM, audit_record
 
     report = verify_log()
     if report.ok:
@@ -32,30 +31,5 @@ def verify_log_task() -> bool:
         logger.critical("audit log %s", report.summary())
     # The check itself is on the record, so a skipped or failed night is visible later.
     with transaction.atomic():
-        audit_record(
-            actor=SYSTEM,
-            code="log.verified",
-            target=("auditlog", report.leaves),
-            details={
-                "ok": report.ok,
-                "leaves": report.leaves,
-                "checkpoints": report.checkpoints,
-                "first_bad_index": report.first_bad_index,
-                "problem": report.problems[0] if report.problems else "",
-            },
-        )
-    schedule_missing_retention()
+        events.log_verified(report)
     return report.ok
-
-
-@shared_task(
-    name="audit.build_export",
-    ignore_result=True,
-    acks_late=True,
-    time_limit=3 * 3600,
-    soft_time_limit=3 * 3600 - 60,
-)
-def build_export_task(export_id: int) -> None:
-    from audit.exports import build_export
-
-    build_export(export_id)

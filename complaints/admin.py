@@ -1,8 +1,9 @@
 from django.contrib import admin
 
-from audit.services import actor_for
+from audit import actors
 from complaints import services
-from complaints.models import DeadlinePolicy
+from complaints.models import Breach, ClockPause, DeadlinePolicy
+from deadlines.admin import ReadOnly
 
 POLICY_FIELDS = (
     "p0_hours",
@@ -24,7 +25,7 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         published = services.deadline_policy_publish(
-            actor=actor_for(request.user),
+            actor=actors.for_user(request.user),
             values={name: form.cleaned_data[name] for name in POLICY_FIELDS},
             note=form.cleaned_data.get("note", ""),
         )
@@ -32,3 +33,14 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Breach)
+class BreachAdmin(ReadOnly):
+    list_display = ("complaint", "priority", "due_at", "breached_at", "policy_version")
+    date_hierarchy = "breached_at"
+
+
+@admin.register(ClockPause)
+class ClockPauseAdmin(ReadOnly):
+    list_display = ("complaint", "paused_at", "remaining_seconds", "resumed_at", "due_at_resume")

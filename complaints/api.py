@@ -349,8 +349,8 @@ def _tracked(token: str):
     return complaint
 
 
-def _status_json(complaint) -> dict[str, Any]:
-    data = selectors.tracking_status(complaint)
+def _status_json(complaint, token: str) -> dict[str, Any]:
+    data = selectors.tracking_status(complaint, selectors.tracking_sections(complaint, token))
     data["status_label"] = str(data["status_label"])
     for row in data["timeline"]:
         row["label"] = str(row["label"])
@@ -371,7 +371,7 @@ class TrackingApi(APIView):
         summary="Status of a complaint, by its tracking token",
     )
     def get(self, request: Request, token: str) -> Response:
-        return Response(_status_json(_tracked(token)))
+        return Response(_status_json(_tracked(token), token))
 
 
 class TrackingEvidenceApi(APIView):
@@ -390,7 +390,7 @@ class TrackingEvidenceApi(APIView):
             complaint=complaint, files=_files(request), excerpt=serializer.validated_data["excerpt"]
         )
         complaint.refresh_from_db()
-        return Response(_status_json(complaint), status=201)
+        return Response(_status_json(complaint, token), status=201)
 
 
 class TrackingMessageApi(APIView):
@@ -404,4 +404,4 @@ class TrackingMessageApi(APIView):
         serializer = TrackingMessageIn(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.complaint_add_message(complaint=complaint, body=serializer.validated_data["body"])
-        return Response(_status_json(complaint), status=201)
+        return Response(_status_json(complaint, token), status=201)

@@ -1,30 +1,56 @@
-"""Work other apps do when a complaint changes, run inside the same transaction.
+"""Extension points of the complaint channel (see takedown.extensions).
 
-The complaint services call these lists explicitly (no Django signals), so the order
-is visible and a failure rolls the whole change back. Apps append in ``ready()``.
+Higher layers connect to these in their ``extensions.py``; the complaint services call
+them at the moments named below, inside the same transaction, so what other apps do
+commits or rolls back with the complaint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from takedown.extensions import Hook
 
-if TYPE_CHECKING:
-    from complaints.models import Complaint
-
-Hook = Callable[["Complaint"], None]
-
-# Before anything of a notice is stored or its files are read, with the unsaved
-# complaint: e.g. refuse a submitter suspended for misuse. Raise a DomainError to refuse.
-before_submit: list[Hook] = []
-# After a notice is stored (valid or not): e.g. propose a referral for a threat to life.
-on_submitted: list[Hook] = []
-# After a notice becomes valid and its response clock has started.
-on_became_valid: list[Hook] = []
-# After the complainant adds evidence, details or a message: e.g. resume a paused clock.
-on_complainant_activity: list[Hook] = []
-
-
-def run(hooks: list[Hook], complaint: Complaint) -> None:
-    for hook in hooks:
-        hook(complaint)
+before_submit = Hook(
+    "complaints.before_submit",
+    "fn(complaint): before anything of a notice is stored or its files are read, with the "
+    "unsaved complaint. Raise a DomainError to refuse the notice (a submitter suspended for misuse).",
+)
+submitted = Hook(
+    "complaints.submitted",
+    "fn(complaint): a notice was stored, valid or not (its items are primed on the instance). "
+    "E.g. propose a referral for a threat to life, assess serious circumstances.",
+)
+became_valid = Hook(
+    "complaints.became_valid",
+    "fn(complaint): a notice became valid and its response clock started.",
+)
+complainant_activity = Hook(
+    "complaints.complainant_activity",
+    "fn(complaint): the complainant added evidence, details or a message (the complaint is "
+    "locked). E.g. reassess serious circumstances.",
+)
+case_change = Hook(
+    "complaints.case_change",
+    "fn(target, actor=str, action=str): called first by every service that changes or deletes "
+    "something belonging to a case (target: the complaint or an object with complaint_id). Raise "
+    "Conflict to refuse: a case under a legal hold cannot change.",
+)
+case_visible = Hook(
+    "complaints.case_visible",
+    "fn(user, complaint) -> bool: may this user, who is not a moderator, see the case? True from "
+    "any receiver opens it (an investigator named on a live legal request covering it).",
+)
+case_assignee = Hook(
+    "complaints.case_assignee",
+    "fn(complaint) -> user or None: who is working on the notice now (the moderator holding its "
+    "claim), so deadline reminders reach them first.",
+)
+erase_personal_data = Hook(
+    "complaints.erase_personal_data",
+    "fn(complaint) -> dict[str, int]: retention ended: erase what this app keeps about the case "
+    "that is personal data; return counts for the audit event. Runs inside the erasure's transaction.",
+)
+tracking_sections = Hook(
+    "complaints.tracking_sections",
+    "fn(complaint, token) -> TrackingSection or None: a section of the complainant's tracking page "
+    "and of GET /api/v1/track/<token>/ (the outcome, one-click protection, the evidence pack).",
+)

@@ -198,3 +198,50 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"
+
+
+class ClockPause(models.Model):
+    """A notice's response clock stopped while the platform waits for the complainant.
+
+    The pending response timers are cancelled at pause; what they still had to run is
+    kept here (as offsets from the pause) so that resuming puts every one of them back
+    exactly as far ahead as it was.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    paused_at = models.DateTimeField()
+    due_at_pause = models.DateTimeField()
+    remaining_seconds = models.FloatField()
+    # [{"kind", "offset_seconds", "payload"}] of the response timers cancelled at pause.
+    pending_timers = models.JSONField(default=list)
+    resumed_at = models.DateTimeField(null=True, blank=True)
+    due_at_resume = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "deadlines_clockpause"  # created by the deadlines app, which kept the clock once
+        constraints = [
+            # At most one open pause per notice: pausing twice must not lose the first one.
+            models.UniqueConstraint(
+                fields=["complaint"], condition=models.Q(resumed_at__isnull=True), name="clockpause_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"pause of complaint {self.complaint_id} at {self.paused_at:%Y-%m-%d %H:%M}"
+
+
+class Breach(models.Model):
+    """A notice not handled by its response deadline. Recorded once per notice, kept for reporting."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField()
+    breached_at = models.DateTimeField()
+    priority = models.CharField(max_length=2)
+    policy_version = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "deadlines_breach"
+        indexes = [models.Index(fields=["breached_at"], name="breach_when")]
+
+    def __str__(self) -> str:
+        return f"breach of complaint {self.complaint_id} (due {self.due_at:%Y-%m-%d %H:%M})"

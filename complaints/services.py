@@ -17,27 +17,15 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from audit.services import COMPLAINANT, actor_for, audit_record
-from complaints import hooks
+from audit import actors
+from complaints import clock, events, hooks
 from complaints.evidence import PreparedEvidence, prepare_evidence
 from complaints.models import Complaint, ComplaintItem, DeadlinePolicy, Evidence, Message
-from complaints.triage import triage
+from complaints.triage import P0, response_due_at, triage
 from complaints.validity import NoticeFacts, missing_elements
 from complaints.vocabulary import Relationship, Source
-from deadlines import timers
-from deadlines.arithmetic import response_due_at
 from takedown import roles
 from takedown.exceptions import DomainError, InvalidInput, PayloadTooLarge
-
-
-class Events:
-    """Audit event codes written by this module."""
-
-    SUBMITTED = "complaint.submitted"
-    BECAME_VALID = "complaint.became_valid"
-    EVIDENCE_ADDED = "complaint.evidence_added"
-    MESSAGE_ADDED = "complaint.message_added"
-    DETAILS_ADDED = "complaint.details_added"
 
 
 @dataclass
@@ -217,11 +205,6 @@ def _set_response_due(complaint: Complaint) -> None:
     )
 
 
-def _start_response_clock(complaint: Complaint) -> None:
-    """Schedule the notice's reminders and breach. Call after the row is saved."""
-    timers.start_response_clock(complaint)
-
-
 def complaint_submit(
     *,
     data: ComplaintInput,
@@ -286,7 +269,7 @@ def complaint_submit(
         received_at=now,
         valid_at=None if missing else now,
     )
-    hooks.run(hooks.before_submit, complaint)
+    hooks.before_submit(complaint)
     prepared = _prepare_files(files)
     try:
         with transaction.atomic():
@@ -300,29 +283,18 @@ def complaint_submit(
             # The hooks below read the items: hand them the rows just written, not a query.
             _prime_items(complaint, items)
             evidence = _store_evidence(complaint, prepared, now) if prepared else []
-            audit_record(
-                actor=actor_for(submitter) if submitter is not None else COMPLAINANT,
-                code=Events.SUBMITTED,
-                target=complaint,
-                details={
-                    "reference": complaint.reference,
-                    "channel": channel,
-                    "source": source,
-                    "status": complaint.status,
-                    "missing": missing,
-                    "priority": verdict.priority,
-                    "priority_reasons": list(verdict.reasons),
-                    "policy_version": policy.version,
-                    "response_due_at": complaint.response_due_at.isoformat() if complaint.response_due_at else None,
-                    "items": len(data.items),
-                    "evidence_sha256": [e.sha256 for e in evidence],
-                },
+            events.submitted(
+                actor=actors.for_user(submitter) if submitter is not None else actors.COMPLAINANT,
+                complaint=complaint,
+                channel=channel,
+                evidence_sha256=[e.sha256 for e in evidence],
+                items=len(data.items),
             )
             if complaint.valid_at:
-                _start_response_clock(complaint)
-            hooks.run(hooks.on_submitted, complaint)
+                clock.start(complaint)
+            hooks.submitted(complaint)
             if complaint.valid_at:
-                hooks.run(hooks.on_became_valid, complaint)
+                hooks.became_valid(complaint)
     except IntegrityError:
         complaint._prefetched_objects_cache = {}
         if data.client_key and submitter is not None:
@@ -337,6 +309,12 @@ def complaint_submit(
 
         enqueue(tasks.send_acknowledgement, complaint.pk, fallback_inline=True)
     return Submission(complaint, token, created=True)
+
+
+def _complainant_acted(complaint: Complaint) -> None:
+    """The complainant answered: a clock stopped for them runs again; other apps react."""
+    clock.resume_on_complainant_activity(complaint)
+    hooks.complainant_activity(complaint)
 
 
 def _revalidate(complaint: Complaint, *, actor: str, now: datetime) -> None:
@@ -354,20 +332,11 @@ def _revalidate(complaint: Complaint, *, actor: str, now: datetime) -> None:
         complaint.status = Complaint.Status.RECEIVED
         complaint.valid_at = now
         _set_response_due(complaint)
-        audit_record(
-            actor=actor,
-            code=Events.BECAME_VALID,
-            target=complaint,
-            details={
-                "reference": complaint.reference,
-                "response_due_at": complaint.response_due_at.isoformat(),
-                "policy_version": complaint.policy.version,
-            },
-        )
+        events.became_valid(actor=actor, complaint=complaint)
     complaint.save(update_fields=["missing", "status", "valid_at", "response_due_at", "updated_at"])
     if not missing:
-        _start_response_clock(complaint)
-        hooks.run(hooks.on_became_valid, complaint)
+        clock.start(complaint)
+        hooks.became_valid(complaint)
 
 
 def complaint_add_evidence(
@@ -389,14 +358,10 @@ def complaint_add_evidence(
             joined = f"{locked.evidence_excerpt}\n\n{excerpt.strip()}" if locked.evidence_excerpt else excerpt.strip()
             locked.evidence_excerpt = joined
             locked.save(update_fields=["evidence_excerpt", "updated_at"])
-        audit_record(
-            actor=COMPLAINANT,
-            code=Events.EVIDENCE_ADDED,
-            target=locked,
-            details={"evidence_sha256": [e.sha256 for e in rows], "excerpt_added": bool(excerpt.strip())},
-        )
-        _revalidate(locked, actor=COMPLAINANT, now=now)
-        hooks.run(hooks.on_complainant_activity, locked)
+        events.evidence_added(complaint=locked, evidence_sha256=[e.sha256 for e in rows],
+                              excerpt_added=bool(excerpt.strip()))
+        _revalidate(locked, actor=actors.COMPLAINANT, now=now)
+        _complainant_acted(locked)
     return rows
 
 
@@ -430,9 +395,9 @@ def complaint_complete(*, complaint: Complaint, data: ComplaintInput, now: datet
         if not filled:
             raise InvalidInput("Nothing new was given.", code="nothing_to_add")
         locked.save()
-        audit_record(actor=COMPLAINANT, code=Events.DETAILS_ADDED, target=locked, details={"fields": filled})
-        _revalidate(locked, actor=COMPLAINANT, now=now)
-        hooks.run(hooks.on_complainant_activity, locked)
+        events.details_added(complaint=locked, fields=filled)
+        _revalidate(locked, actor=actors.COMPLAINANT, now=now)
+        _complainant_acted(locked)
     return locked
 
 
@@ -449,14 +414,9 @@ def complaint_add_message(*, complaint: Complaint, body: str, staff_user=None, n
         message = Message.objects.create(
             complaint=complaint, author=author, staff_user=staff_user, body=body, created_at=now
         )
-        audit_record(
-            actor=actor_for(staff_user) if staff_user is not None else COMPLAINANT,
-            code=Events.MESSAGE_ADDED,
-            target=complaint,
-            details={"message_id": message.pk, "author": author},
-        )
+        events.message_added(complaint=complaint, message=message, staff_user=staff_user)
         if staff_user is None:
-            hooks.run(hooks.on_complainant_activity, complaint)
+            _complainant_acted(complaint)
     return message
 
 
@@ -467,11 +427,85 @@ def deadline_policy_publish(*, actor: str, values: dict, note: str = "") -> Dead
         policy = DeadlinePolicy.objects.create(
             version=(latest.version + 1) if latest else 1, note=note, created_by=actor, **values
         )
-        audit_record(
-            actor=actor,
-            code="policy.published",
-            target=policy,
-            details={"version": policy.version, **{k: v for k, v in values.items()}},
-        )
+        events.policy_published(actor=actor, policy=policy, values=values)
     forget_cached_policy()
     return policy
+
+
+def complaint_raise_priority(*, complaint: Complaint, reason: str, actor: str) -> None:
+    """Make a case P0 and pull its response deadline forward if that shortens it.
+
+    Only ever raises: a deadline already promised is never pushed back. The caller's
+    copy of the complaint is updated too.
+    """
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().select_related("policy").get(pk=complaint.pk)
+        if locked.priority == P0:
+            return
+        previous = locked.priority
+        locked.priority = P0
+        locked.priority_reasons = [*locked.priority_reasons, reason]
+        fields = ["priority", "priority_reasons", "updated_at"]
+        moved = False
+        # Only a running clock is moved: a paused one (waiting for the complainant) is
+        # restarted with the time it had left, so there the raise changes the case's
+        # place in the queue, not its deadline.
+        clock_running = locked.status in (Complaint.Status.RECEIVED, Complaint.Status.IN_REVIEW)
+        if locked.valid_at and locked.response_due_at and clock_running:
+            due = response_due_at(locked.valid_at, P0, locked.policy.hours_by_priority)
+            if due < locked.response_due_at:
+                locked.response_due_at = due
+                fields.append("response_due_at")
+                moved = True
+        locked.save(update_fields=fields)
+        if moved:
+            clock.restart(locked)
+        events.priority_raised(actor=actor, complaint=locked, previous=previous, reason=reason)
+        complaint.priority = locked.priority
+        complaint.priority_reasons = locked.priority_reasons
+        complaint.response_due_at = locked.response_due_at
+
+
+# Personal data of a complaint, erased when its retention ends.
+PERSONAL_FIELDS = (
+    "complainant_name",
+    "complainant_email",
+    "complainant_phone",
+    "complainant_id_number",
+    "victim_name",
+    "explanation",
+    "evidence_excerpt",
+    "receipt_token",
+)
+
+
+def complaint_erase_personal_data(*, complaint: Complaint, actor: str) -> dict[str, int]:
+    """Remove a case's personal data here and in every app that keeps some; return counts.
+
+    Names, contacts, the ID number, free text and evidence files go; the evidence rows
+    stay with their SHA-256, so the audit log (which never held personal data) still
+    verifies and an export made before still matches. Call inside a transaction; the
+    higher layers erase their own through ``hooks.erase_personal_data``.
+    """
+    hooks.case_change(complaint, actor=actor, action="erase_personal_data")
+    for name in PERSONAL_FIELDS:
+        setattr(complaint, name, "")
+    complaint.save(
+        update_fields=[*PERSONAL_FIELDS, "victim_name_digest", "complainant_contact_digest", "updated_at"]
+    )
+    files = 0
+    for evidence in complaint.evidence.all():
+        for stored in (evidence.original, evidence.display):
+            if stored:
+                name = stored.name
+                transaction.on_commit(lambda storage=stored.storage, name=name: storage.delete(name))
+                files += 1
+        evidence.original = ""
+        evidence.display = ""
+        evidence.original_name = ""
+        evidence.save(update_fields=["original", "display", "original_name"])
+    messages = complaint.messages.exclude(body="").update(body="")
+    counts = {"files": files, "messages": messages}
+    for erased in hooks.erase_personal_data(complaint):
+        counts.update(erased)
+    return counts

@@ -4,13 +4,15 @@ P0: sensitive personal information (PIPL Art. 28), the high-risk classes of the 
 SPC/SPP interpretation (Art. 5: whereabouts, communication content, credit, property),
 any victim who is a minor (PIPL Art. 28, 31), any threat to life or safety.
 P1: trusted-flagger and authority notices, and home address, ID number, phone,
-workplace or school. P2: everything else.
+workplace or school. P2: everything else. The response is due that many hours after
+the notice became valid (``response_due_at``), by the policy version stored with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 P0, P1, P2 = "P0", "P1", "P2"
 
@@ -61,3 +63,8 @@ def triage(
     if reasons:
         return Triage(P1, tuple(reasons), False)
     return Triage(P2, ("default",), False)
+
+
+def response_due_at(valid_at: datetime, priority: str, hours_by_priority: Mapping[str, int]) -> datetime:
+    """When a response is due: the clock starts when the notice became valid."""
+    return valid_at + timedelta(hours=hours_by_priority[priority])

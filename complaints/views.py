@@ -138,17 +138,19 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
             target.add_error(None, exc.message)
         status_code = 400
         complaint.refresh_from_db()
+    sections = selectors.tracking_sections(complaint, token)
     return render(
         request,
         "complaints/track.html",
         {
             "complaint": complaint,
-            "status": selectors.tracking_status(complaint),
+            "token": token,
+            "status": selectors.tracking_status(complaint, sections),
+            "sections": sections,
             "evidence_form": evidence_form,
             "message_form": message_form,
             "complete_form": complete_form,
             "added": request.GET.get("added"),
-            "panels": selectors.tracking_panels(complaint, token),
         },
         status=status_code,
     )

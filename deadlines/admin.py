@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 
-from audit.services import actor_for
+from audit import actors
 from deadlines import services
-from deadlines.models import Breach, ClockPause, StaffNotification, Timer
+from deadlines.models import StaffNotification, Timer
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -29,19 +29,8 @@ class TimerAdmin(ReadOnly):
 
     @admin.action(description="Retry the selected failed timers")
     def retry_failed(self, request, queryset) -> None:
-        count = services.timers_retry(ids=queryset.values_list("pk", flat=True), actor=actor_for(request.user))
+        count = services.timers_retry(ids=queryset.values_list("pk", flat=True), actor=actors.for_user(request.user))
         self.message_user(request, f"{count} failed timer(s) put back in the sweep.", messages.SUCCESS)
-
-
-@admin.register(Breach)
-class BreachAdmin(ReadOnly):
-    list_display = ("complaint", "priority", "due_at", "breached_at", "policy_version")
-    date_hierarchy = "breached_at"
-
-
-@admin.register(ClockPause)
-class ClockPauseAdmin(ReadOnly):
-    list_display = ("complaint", "paused_at", "remaining_seconds", "resumed_at", "due_at_resume")
 
 
 @admin.register(StaffNotification)

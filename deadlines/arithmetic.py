@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
-
-
-def response_due_at(valid_at: datetime, priority: str, hours_by_priority: Mapping[str, int]) -> datetime:
-    """When a response is due: the clock starts when the notice became valid."""
-    return valid_at + timedelta(hours=hours_by_priority[priority])
+from collections.abc import Iterable
+from datetime import datetime
 
 
 def reminder_times(

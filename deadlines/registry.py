@@ -1,10 +1,11 @@
-"""What each kind of timer does when it is due.
+"""What each kind of timer does when it is due: the ``deadlines.timer_handlers`` point.
 
-A handler runs inside the sweep's transaction while the timer row is locked, must be
-idempotent (re-read and check the target's state before acting), and returns a short
-outcome word stored on the timer (``"reminded"``, ``"skipped:closed"`` ...).
-Adding a kind of timer: write a function and decorate it with ``@timer_handler("kind")``
-in the owning app's ``timers.py``; the app's ``ready()`` imports that module.
+A handler ``fn(timer) -> str`` runs inside the sweep's transaction while the timer row
+is locked, must be idempotent (re-read and check the target's state before acting),
+and returns a short outcome word stored on the timer (``"reminded"``,
+``"skipped:closed"`` ...). Adding a kind of timer: write the function in the owning
+app and register it in that app's ``extensions.py`` with
+``timer_handlers.register("kind")(fn)`` (docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -12,24 +13,25 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from deadlines.models import Timer
+from takedown.extensions import Registry
 
 Handler = Callable[[Timer], str]
-_HANDLERS: dict[str, Handler] = {}
+
+timer_handlers = Registry(
+    "deadlines.timer_handlers",
+    "fn(timer) -> outcome word, by timer kind: runs when a timer of that kind is due, inside the "
+    "sweep's transaction with the timer row locked; idempotent.",
+)
 
 
 def timer_handler(kind: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        if kind in _HANDLERS and _HANDLERS[kind] is not fn:
-            raise RuntimeError(f"timer kind {kind!r} already has a handler")
-        _HANDLERS[kind] = fn
-        return fn
-
-    return register
+    """Decorator form of ``timer_handlers.register(kind)``."""
+    return timer_handlers.register(kind)
 
 
 def handler_for(kind: str) -> Handler | None:
-    return _HANDLERS.get(kind)
+    return timer_handlers.get(kind)
 
 
 def kinds() -> list[str]:
-    return sorted(_HANDLERS)
+    return timer_handlers.keys()

@@ -1,10 +1,9 @@
-"""Writes of the deadline engine: staff notifications, breach records."""
+"""Writes of the deadline engine: staff notifications, failed timers put back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,47 +11,9 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import SYSTEM, audit_record
-from complaints.models import Complaint
-from deadlines.models import Breach, StaffNotification
+from deadlines import events
+from deadlines.models import StaffNotification, Timer
 from takedown.exceptions import InvalidInput
-
-
-class Events:
-    """Audit event codes written by the deadline engine."""
-
-    REMINDED = "deadline.reminded"
-    BREACHED = "deadline.breached"
-    PAUSED = "deadline.paused"
-    RESUMED = "deadline.resumed"
-
-
-# Who is working on a notice: moderation registers a function (complaint -> user or None)
-# so reminders reach the assigned moderator; without one, the moderators group is reminded.
-_assignee_lookups: list[Callable[[Complaint], Any]] = []
-
-
-def register_assignee_lookup(fn: Callable[[Complaint], Any]) -> None:
-    if fn not in _assignee_lookups:
-        _assignee_lookups.append(fn)
-
-
-def assignee_of(complaint: Complaint):
-    """The moderator working on the notice now (a registered lookup, else its active claim)."""
-    for lookup in _assignee_lookups:
-        user = lookup(complaint)
-        if user is not None:
-            return user
-    return _claim_holder(complaint)
-
-
-def _claim_holder(complaint: Complaint):
-    try:
-        from moderation.services import active_claim
-    except ImportError:  # a deployment without the moderator workspace
-        return None
-    claim = active_claim(complaint)
-    return claim.moderator if claim is not None else None
 
 
 def _recipients(users: Iterable | None, role: str | None) -> list:
@@ -123,52 +84,12 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None, now: date
     return unread.update(read_at=now or timezone.now())
 
 
-def breach_record(*, complaint: Complaint, due_at: datetime, now: datetime | None = None) -> Breach | None:
-    """Record that ``complaint`` missed its response deadline, once.
-
-    Call while holding the complaint's row lock. Returns None if it was already recorded.
-    """
-    if Breach.objects.filter(complaint=complaint).exists():
-        return None
-    now = now or timezone.now()
-    breach = Breach.objects.create(
-        complaint=complaint,
-        due_at=due_at,
-        breached_at=now,
-        priority=complaint.priority,
-        policy_version=complaint.policy.version,
-    )
-    audit_record(
-        actor=SYSTEM,
-        code=Events.BREACHED,
-        target=complaint,
-        details={
-            "reference": complaint.reference,
-            "due_at": due_at.isoformat(),
-            "breached_at": now.isoformat(),
-            "priority": complaint.priority,
-            "policy_version": complaint.policy.version,
-            "status": complaint.status,
-        },
-    )
-    return breach
-
-
-
 def timers_retry(*, ids: Iterable[int], actor: str) -> int:
     """Put failed timers back in the sweep (after the cause was fixed). Returns how many."""
-    from deadlines.models import Timer
-
     with transaction.atomic():
         failed = list(Timer.objects.select_for_update().filter(pk__in=list(ids), state=Timer.State.FAILED))
         for timer in failed:
-            audit_record(
-                actor=actor,
-                code="deadline.timer_retried",
-                target=("timer", timer.pk),
-                details={"kind": timer.kind, "target": f"{timer.target_type}:{timer.target_id}",
-                         "last_error": timer.last_error},
-            )
+            events.timer_retried(actor=actor, timer=timer)
         Timer.objects.filter(pk__in=[t.pk for t in failed]).update(
             state=Timer.State.PENDING, attempts=0, fired_at=None, outcome=""
         )

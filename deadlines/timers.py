@@ -7,13 +7,7 @@ from typing import Any
 
 from django.db import models
 
-from complaints.models import Complaint
-from deadlines.arithmetic import reminder_times
 from deadlines.models import Timer
-
-RESPONSE_REMINDER = "response_reminder"
-RESPONSE_BREACH = "response_breach"
-RESPONSE_KINDS = (RESPONSE_REMINDER, RESPONSE_BREACH)
 
 
 def _target(target: models.Model | tuple[str, int]) -> tuple[str, int]:
@@ -38,6 +32,11 @@ def schedule(kind: str, target: models.Model | tuple[str, int], due_at: datetime
     return timer
 
 
+def schedule_many(rows: list[Timer]) -> list[Timer]:
+    """Schedule several new timers in one statement (e.g. a notice's reminders and breach)."""
+    return Timer.objects.bulk_create(rows)
+
+
 def cancel(kind: str | None, target: models.Model | tuple[str, int]) -> int:
     """Cancel the pending timers of ``kind`` (or of every kind) on a target."""
     target_type, target_id = _target(target)
@@ -45,20 +44,3 @@ def cancel(kind: str | None, target: models.Model | tuple[str, int]) -> int:
     if kind is not None:
         pending = pending.filter(kind=kind)
     return pending.update(state=Timer.State.CANCELLED)
-
-
-def start_response_clock(complaint: Complaint) -> None:
-    """Schedule a valid notice's reminders and its breach. Call inside its transaction."""
-    due = complaint.response_due_at
-    rows = [
-        Timer(
-            kind=RESPONSE_REMINDER,
-            target_type="complaint",
-            target_id=complaint.pk,
-            due_at=at,
-            payload={"fraction": f},
-        )
-        for f, at in reminder_times(complaint.valid_at, due, complaint.policy.reminder_fractions)
-    ]
-    rows.append(Timer(kind=RESPONSE_BREACH, target_type="complaint", target_id=complaint.pk, due_at=due))
-    Timer.objects.bulk_create(rows)

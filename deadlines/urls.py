@@ -7,7 +7,6 @@ from deadlines import views
 app_name = "deadlines"
 
 urlpatterns = [
-    path("deadlines/", views.deadline_board, name="board"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read", views.notification_mark_read, name="notifications-read"),
 ]

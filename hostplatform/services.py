@@ -11,7 +11,6 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,9 +18,8 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from audit.services import SYSTEM, audit_record
 from deadlines import timers
-from hostplatform import signing
+from hostplatform import events, hooks, signing
 from hostplatform.models import DemoPlatformAction, WebhookDelivery
 from takedown.exceptions import Forbidden, InvalidInput
 
@@ -32,41 +30,12 @@ RETRY_TIMER = "webhook_retry"
 LOST_PUBLISH_GRACE_SECONDS = 60
 
 
-class Events:
-    DELIVERED = "webhook.delivered"
-    FAILED = "webhook.failed"
-    ESCALATED = "webhook.escalated"
-    DEMO_RECEIVED = "demo_platform.received"
-
-
 def max_attempts() -> int:
     return int(getattr(settings, "HOST_PLATFORM_WEBHOOK_MAX_ATTEMPTS", 8))
 
 
 def target_url() -> str:
     return getattr(settings, "HOST_PLATFORM_WEBHOOK_URL", "") or ""
-
-
-# --- Callbacks ------------------------------------------------------------------------------
-
-DeliveryCallback = Callable[[WebhookDelivery], None]
-_CALLBACKS: dict[str, list[DeliveryCallback]] = {}
-
-
-def register_delivery_callback(event: str, fn: DeliveryCallback) -> None:
-    """Run ``fn(delivery)`` when a delivery of ``event`` reaches done, failed or escalated.
-
-    It runs inside the transaction that records the final state, with the delivery row
-    locked, so the owning app's state changes together with the delivery's.
-    """
-    callbacks = _CALLBACKS.setdefault(event, [])
-    if fn not in callbacks:
-        callbacks.append(fn)
-
-
-def _run_callbacks(delivery: WebhookDelivery) -> None:
-    for fn in _CALLBACKS.get(delivery.event, []):
-        fn(delivery)
 
 
 # --- Enqueue --------------------------------------------------------------------------------
@@ -105,6 +74,12 @@ def webhook_enqueue(*, event: str, payload: dict, idempotency_key: str, subject)
     timers.schedule(RETRY_TIMER, delivery, now + timedelta(seconds=LOST_PUBLISH_GRACE_SECONDS))
     _publish(delivery.pk)
     return delivery
+
+
+def _finished(delivery: WebhookDelivery) -> None:
+    handler = hooks.delivery_finished.get(delivery.event)
+    if handler is not None:
+        handler(delivery)
 
 
 def _publish(delivery_id: int) -> None:
@@ -215,36 +190,25 @@ def delivery_attempt(delivery_id: int) -> str:
             delivery.delivered_at = now
             delivery.next_attempt_at = None
             delivery.last_error = ""
-            code = Events.DELIVERED
+            outcome = "delivered"
         elif _permanent(status):
             delivery.state = WebhookDelivery.State.FAILED
             delivery.next_attempt_at = None
             delivery.last_error = error
-            code = Events.FAILED
+            outcome = "failed"
         elif delivery.attempts >= max_attempts():
             delivery.state = WebhookDelivery.State.ESCALATED
             delivery.next_attempt_at = None
             delivery.last_error = error
-            code = Events.ESCALATED
+            outcome = "escalated"
         else:
             delivery.last_error = error
             delivery.save(update_fields=["response_status", "updated_at", "last_error"])
             return "retry"
         delivery.save()
         timers.cancel(RETRY_TIMER, delivery)
-        audit_record(
-            actor=SYSTEM,
-            code=code,
-            target=delivery,
-            details={
-                "event": delivery.event,
-                "idempotency_key": delivery.idempotency_key,
-                "attempts": delivery.attempts,
-                "status": status,
-                "error": error[:200],
-            },
-        )
-        _run_callbacks(delivery)
+        events.delivery_ended(delivery=delivery, outcome=outcome, status=status, error=error)
+        _finished(delivery)
     return delivery.state
 
 
@@ -264,14 +228,8 @@ def retry_due(delivery: WebhookDelivery, *, final: bool, now=None) -> str:
         delivery.last_error = delivery.last_error or "no answer to the last attempt"
         delivery.updated_at = now
         delivery.save()
-        audit_record(
-            actor=SYSTEM,
-            code=Events.ESCALATED,
-            target=delivery,
-            details={"event": delivery.event, "idempotency_key": delivery.idempotency_key,
-                     "attempts": delivery.attempts, "error": delivery.last_error[:200]},
-        )
-        _run_callbacks(delivery)
+        events.delivery_ended(delivery=delivery, outcome="escalated", status=None, error=delivery.last_error)
+        _finished(delivery)
         return "escalated"
     _publish(delivery.pk)
     return "republished"
@@ -289,7 +247,7 @@ def delivery_retry_now(*, delivery: WebhookDelivery, actor: str) -> WebhookDeliv
         locked.next_attempt_at = now
         locked.updated_at = now
         locked.save()
-        audit_record(actor=actor, code="webhook.retried", target=locked, details={"event": locked.event})
+        events.delivery_retried(actor=actor, delivery=locked)
         timers.schedule(RETRY_TIMER, locked, now + timedelta(seconds=LOST_PUBLISH_GRACE_SECONDS))
         _publish(locked.pk)
     return locked
@@ -324,10 +282,5 @@ def demo_platform_receive(*, body: bytes, headers) -> DemoPlatformAction:
         if not created:
             action.times_received += 1
             action.save(update_fields=["times_received"])
-        audit_record(
-            actor="platform:demo",
-            code=Events.DEMO_RECEIVED,
-            target=action,
-            details={"event": event, "idempotency_key": key, "repeat": not created},
-        )
+        events.demo_received(action=action, event=event, key=key, repeat=not created)
     return action

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from audit import actors
 from hostplatform import services
 from hostplatform.models import DemoPlatformAction, WebhookDelivery
-from takedown import roles
+from moderation.models import ItemAction
+from moderation.services import REVIEWERS
 from takedown.access import staff_required
 from takedown.exceptions import DomainError, json_error_response
 
@@ -25,10 +29,27 @@ def demo_webhook(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True, "action": action.pk, "repeat": action.times_received > 1})
 
 
-@staff_required(roles.MODERATOR, roles.SENIOR_MODERATOR, roles.ADMIN)
+@staff_required(*REVIEWERS)
 def demo_log(request: HttpRequest) -> HttpResponse:
     """The far end of the loop, for demonstrations: what the demo platform carried out."""
     return render(request, "hostplatform/demo_log.html", {
         "actions": DemoPlatformAction.objects.all()[:200],
         "pending": WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING).count(),
     })
+
+
+@never_cache
+@staff_required(*REVIEWERS)
+def deliveries(request: HttpRequest) -> HttpResponse:
+    """Instructions to the host platform that need a person: failed or escalated."""
+    if request.method == "POST":
+        delivery = WebhookDelivery.objects.filter(pk=request.POST.get("delivery")).first()
+        if delivery is not None:
+            try:
+                services.delivery_retry_now(delivery=delivery, actor=actors.for_user(request.user))
+            except DomainError as exc:
+                messages.error(request, exc.message)
+        return redirect("hostplatform:deliveries")
+    rows = WebhookDelivery.objects.filter(state__in=["failed", "escalated"]).order_by("-updated_at")[:200]
+    stuck = ItemAction.objects.filter(state__in=["failed", "escalated"]).count()
+    return render(request, "hostplatform/deliveries.html", {"rows": rows, "stuck": stuck})

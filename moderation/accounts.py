@@ -19,7 +19,8 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from audit.services import SYSTEM, audit_record
+from audit.actors import SYSTEM
+from moderation import events
 from takedown import roles
 from takedown.exceptions import InvalidInput
 
@@ -28,13 +29,6 @@ logger = logging.getLogger(__name__)
 User = get_user_model()
 
 TOKEN_ROLES = (roles.TRUSTED_FLAGGER, roles.AUTHORITY, roles.PLATFORM)
-
-
-class Events:
-    STAFF_CREATED = "staff.created"
-    TOKEN_CREATED = "api_token.created"
-    LOGIN = "staff.login"
-    LOGIN_LOCKED = "staff.login_locked"
 
 
 @dataclass(frozen=True)
@@ -81,13 +75,8 @@ def record_failure(username: str, ip: str) -> bool:
     if failures == limit:
         user = User.objects.filter(username=username).first()
         with transaction.atomic():
-            audit_record(
-                actor=SYSTEM,
-                code=Events.LOGIN_LOCKED,
-                target=("user", user.pk if user else 0),
-                details={"username": username[:150], "failures": failures, "lock_seconds": seconds,
-                         "client": hashlib.sha256(ip.encode()).hexdigest()[:16]},
-            )
+            events.login_locked(user_id=user.pk if user else 0, username=username, failures=failures,
+                                lock_seconds=seconds, ip=ip)
         return True
     return failures > limit
 
@@ -101,8 +90,7 @@ def clear_failures(username: str, ip: str) -> None:
 
 def record_login(user, ip: str) -> None:
     with transaction.atomic():
-        audit_record(actor=f"user:{user.pk}", code=Events.LOGIN, target=("user", user.pk),
-                     details={"client": hashlib.sha256(ip.encode()).hexdigest()[:16]})
+        events.staff_login(user=user, ip=ip)
 
 
 def _group(role: str) -> Group:
@@ -128,8 +116,7 @@ def staff_create(*, username: str, role: str, actor: str = SYSTEM, password: str
         TOTPDevice.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name="default", confirmed=True,
                                            **({"key": totp_key} if totp_key else {}))
-        audit_record(actor=actor, code=Events.STAFF_CREATED, target=("user", user.pk),
-                     details={"username": username, "role": role, "reset": not created})
+        events.staff_created(actor=actor, user=user, role=role, reset=not created)
     return NewStaff(user, password, device)
 
 
@@ -147,8 +134,7 @@ def api_token_create(*, username: str, platform: bool = False, role: str = "", a
         if role:
             user.groups.add(_group(role))
         token, _created = Token.objects.get_or_create(user=user)
-        audit_record(actor=actor, code=Events.TOKEN_CREATED, target=("user", user.pk),
-                     details={"username": user.username, "role": role or None})
+        events.api_token_created(actor=actor, user=user, role=role)
     return token
 
 

@@ -164,7 +164,6 @@ class ItemAction(models.Model):
     item = models.ForeignKey(ComplaintItem, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.APPLY)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    delivery = models.ForeignKey("hostplatform.WebhookDelivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField()
 
     class Meta:

@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from complaints.models import Complaint, ComplaintItem, Evidence
+from complaints.selectors import TrackingSection
 from deadlines.models import Timer
-from moderation.models import Appeal, Claim, CounterNotice, Decision, Measure
+from moderation import hooks
+from moderation.models import Appeal, Claim, Decision, Measure
+from moderation.redress import redress_text
 from takedown.crypto import digests_for
 
 BREACH_KIND = "response_breach"
@@ -228,16 +231,9 @@ def related_cases(complaint: Complaint, limit: int = 20) -> list[dict[str, Any]]
     hashes = [e.sha256 for e in complaint.evidence.all()]
     if hashes:
         add(Evidence.objects.filter(sha256__in=hashes).values_list("complaint_id", flat=True)[:limit], "same_evidence")
-    try:
-        from prevention.staydown import staydown_matches, values_in_complaint
-
-        references = set(staydown_matches(sorted(values_in_complaint(complaint))).values())
-    except ImportError:
-        references = set()
-    for reference in references:
-        parsed = Complaint.pk_from_reference(reference)
-        if parsed:
-            add([parsed[1]], "same_value")
+    for extra in hooks.related_cases(complaint, limit):
+        for pk, reason in extra.items():
+            add([pk], reason)
     cases = Complaint.objects.filter(pk__in=list(found)[:limit]).only("id", "received_at", "status", "priority")
     return [
         {"reference": c.reference, "status": c.status, "priority": c.priority, "reasons": sorted(found[c.pk])}
@@ -257,34 +253,56 @@ def case_decisions(complaint: Complaint) -> list[Decision]:
 # --- The complainant's tracking panel -------------------------------------------------------------
 
 
-def tracking_outcome_panel(complaint: Complaint, token: str) -> dict[str, Any] | None:
-    """The outcome section of ``/track/<token>/``: decisions, counter-notices, appeals. No staff names."""
-    decisions = [
-        d for d in Decision.objects.filter(complaint=complaint).prefetch_related("item_actions", "counter_notices",
-                                                                                 "appeals").order_by("decided_at", "pk")
-    ]
+def tracking_outcome(complaint: Complaint, token: str) -> TrackingSection | None:
+    """The outcome section of the tracking page and API: decisions with their statement of
+    reasons, the platform's progress on each item, counter-notices and appeals. No staff names."""
+    decisions = list(
+        Decision.objects.filter(complaint=complaint)
+        .prefetch_related("item_actions__item", "counter_notices", "appeals")
+        .order_by("decided_at", "pk")
+    )
     if not decisions:
         return None
     now = timezone.now()
     window = timedelta(days=complaint.policy.appeal_window_days)
-    entries = []
-    for d in decisions:
-        counters = [c for c in d.counter_notices.all()]
-        appeals = [a for a in d.appeals.all() if a.side == Appeal.Side.COMPLAINANT]
-        actions = [a for a in d.item_actions.all() if a.kind == "apply"]
-        entries.append({
-            "decision": d,
-            "measure_label": d.get_measure_display(),
-            "actions_done": sum(1 for a in actions if a.state == "done"),
-            "actions_total": len(actions),
-            "counters": counters,
-            "waiting_counter": next((c for c in counters if c.state == CounterNotice.State.WAITING), None),
-            "appeals": appeals,
-            "can_appeal": d.measure != Measure.REQUEST_INFO and now <= d.decided_at + window
-            and not any(a.state == Appeal.State.OPEN for a in appeals),
-            "appeal_until": d.decided_at + window,
-        })
-    return {"entries": entries, "token": token, "latest": entries[-1]}
+    entries = [_outcome_entry(d, now, window) for d in decisions]
+    return TrackingSection(key="outcome", template="moderation/_tracking_outcome.html",
+                           data={"decisions": entries, "latest_decision_id": entries[-1]["id"]})
+
+
+def _outcome_entry(d: Decision, now: datetime, window: timedelta) -> dict[str, Any]:
+    counters = list(d.counter_notices.all())
+    appeals = [a for a in d.appeals.all() if a.side == Appeal.Side.COMPLAINANT]
+    actions = [a for a in d.item_actions.all() if a.kind == "apply"]
+    return {
+        "id": d.pk,
+        "measure": d.measure,
+        "measure_label": str(d.get_measure_display()),
+        "state": d.state,
+        "state_label": str(d.get_state_display()),
+        "decided_at": d.decided_at,
+        "explanation": d.explanation,
+        "redress": redress_text(d.redress),
+        "end_date": d.end_date,
+        "actions_done": sum(1 for a in actions if a.state == "done"),
+        "actions_total": len(actions),
+        "item_actions": [
+            {"item_id": a.item_id, "url": a.item.url, "state": a.state, "state_label": str(a.get_state_display())}
+            for a in actions
+        ],
+        "counter_notices": [
+            {"id": c.pk, "state": c.state, "state_label": str(c.get_state_display()), "statement": c.statement,
+             "wait_ends_at": c.wait_ends_at}
+            for c in counters
+        ],
+        "appeals": [
+            {"id": a.pk, "state": a.state, "state_label": str(a.get_state_display()), "reasons": a.reasons}
+            for a in appeals
+        ],
+        "can_appeal": d.measure != Measure.REQUEST_INFO and now <= d.decided_at + window
+        and not any(a.state == Appeal.State.OPEN for a in appeals),
+        "appeal_until": d.decided_at + window,
+    }
 
 
 # --- Misuse ------------------------------------------------------------------------------------------

@@ -25,5 +25,5 @@ urlpatterns = [
     path("incidents/<int:pk>/", views.incident, name="incident"),
     path("appeals/", views.appeals, name="appeals"),
     path("misuse/", views.misuse, name="misuse"),
-    path("deliveries/", views.deliveries, name="deliveries"),
+    path("deadlines/", views.deadline_board, name="deadline-board"),
 ]

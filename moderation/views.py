@@ -13,18 +13,23 @@ from django.contrib import auth, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit import actors
+from complaints import selectors as complaint_selectors
 from complaints.models import Evidence
-from hostplatform.models import WebhookDelivery
-from moderation import accounts, api, forms, selectors, services
-from moderation.models import Appeal, CounterNotice, Incident, ItemAction
+from deadlines.charts import Bar, bar_chart
+from moderation import accounts, api, forms, hooks, selectors, services
+from moderation.models import Appeal, CounterNotice, Incident
 from takedown import roles
 from takedown.access import staff_required
 from takedown.exceptions import DomainError, NotFound
@@ -177,7 +182,16 @@ def case(request: HttpRequest, reference: str, decision_form=None, status: int =
         "related": selectors.related_cases(complaint),
         "evidence": list(complaint.evidence.all()),
         "version": services.case_version(complaint),
+        "panels": _panels(hooks.case_panels, complaint, request),
     }, status=status)
+
+
+def _panels(hook, subject, request: HttpRequest) -> list[str]:
+    """Panels higher layers add to a staff page (``moderation.hooks``), rendered in order."""
+    return [
+        render_to_string(template_name, context, request=request)
+        for template_name, context in filter(None, hook(subject, request))
+    ]
 
 
 def _after(request: HttpRequest, reference: str, done: str) -> HttpResponse:
@@ -270,7 +284,7 @@ def counter_notice_proof(request: HttpRequest, reference: str, pk: int) -> HttpR
         messages.error(request, _("Say what the proof is."))
         return redirect("moderation:case", reference=reference)
     try:
-        services.counter_notice_proof(counter=counter, actor=f"user:{request.user.pk}", **form.cleaned_data)
+        services.counter_notice_proof(counter=counter, actor=actors.for_user(request.user), **form.cleaned_data)
     except DomainError as exc:
         return _refused(request, reference, exc)
     return _after(request, reference, _("Proof recorded; the case is on legal hold."))
@@ -350,6 +364,7 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "moderation/incident.html", {
         "incident": incident, "cases": cases, "form": form, "results": results,
         "senior": services.is_senior(request.user),
+        "panels": _panels(hooks.incident_panels, incident, request),
     })
 
 
@@ -381,20 +396,47 @@ def misuse(request: HttpRequest) -> HttpResponse:
     return render(request, "moderation/misuse.html", {"rows": selectors.misuse_candidates()})
 
 
-@never_cache
-@staff_required(*services.REVIEWERS)
-def deliveries(request: HttpRequest) -> HttpResponse:
-    """Instructions to the host platform that need a person: failed or escalated."""
-    if request.method == "POST":
-        from hostplatform.services import delivery_retry_now
+# --- The deadline board ---------------------------------------------------------------------------
 
-        delivery = WebhookDelivery.objects.filter(pk=request.POST.get("delivery")).first()
-        if delivery is not None:
-            try:
-                delivery_retry_now(delivery=delivery, actor=f"user:{request.user.pk}")
-            except DomainError as exc:
-                messages.error(request, exc.message)
-        return redirect("moderation:deliveries")
-    rows = WebhookDelivery.objects.filter(state__in=["failed", "escalated"]).order_by("-updated_at")[:200]
-    stuck = ItemAction.objects.filter(state__in=["failed", "escalated"]).count()
-    return render(request, "moderation/deliveries.html", {"rows": rows, "stuck": stuck})
+BAND_LABELS = {
+    "overdue": gettext_lazy("overdue"),
+    "lt_4h": gettext_lazy("under 4 h"),
+    "lt_24h": gettext_lazy("4–24 h"),
+    "lt_3d": gettext_lazy("1–3 days"),
+    "later": gettext_lazy("over 3 days"),
+}
+BAND_TONES = {"overdue": "alert", "lt_4h": "warn"}
+
+
+def _board_days(request: HttpRequest) -> int:
+    try:
+        return min(max(int(request.GET.get("days", 90)), 1), 3660)
+    except ValueError:
+        return 90
+
+
+@staff_required(*services.REVIEWERS)
+@require_http_methods(["GET", "HEAD"])
+def deadline_board(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    days = _board_days(request)
+    counts = complaint_selectors.time_left_counts(now=now)
+    perf = complaint_selectors.performance(until=now, days=days)
+    band_bars = [
+        Bar(str(BAND_LABELS[key]), counts[key], BAND_TONES.get(key, ""))
+        for key in ("overdue", "lt_4h", "lt_24h", "lt_3d", "later")
+    ]
+    act_bars = [Bar(label, count) for label, count in complaint_selectors.hours_histogram(perf.hours_to_act)]
+    context = {
+        "now": now,
+        "days": days,
+        "counts": counts,
+        "open_notices": complaint_selectors.open_by_time_left(now=now, limit=50),
+        "band_labels": BAND_LABELS,
+        "breaches": complaint_selectors.recent_breaches(limit=20),
+        "perf": perf,
+        "share_within_pct": None if perf.share_within is None else round(perf.share_within * 100, 1),
+        "time_left_chart": bar_chart(band_bars, title=_("Open notices by time left")),
+        "time_to_act_chart": bar_chart(act_bars, title=_("Time to act (first decision)")),
+    }
+    return render(request, "moderation/deadline_board.html", context)

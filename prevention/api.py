@@ -24,7 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import actor_for
+from audit import actors
 from prevention import detection, interventions, selectors, signals
 from prevention.auth import CachedTokenAuthentication
 from prevention.models import CONTEXTS, Alert, Intervention
@@ -237,7 +237,7 @@ def _content_length(request) -> int:
 
 class ScreenView(HostPlatformView):
     def handle(self, data: Any, user) -> dict:
-        return screen(parse_screen_request(data), actor=actor_for(user)).as_dict()
+        return screen(parse_screen_request(data), actor=actors.for_user(user)).as_dict()
 
     @extend_schema(request=ScreenInput, responses=ScreenOutput, summary="Screen a text before publication")
     def post(self, request):
@@ -305,7 +305,7 @@ class InterventionListView(APIView):
             expires_at=v.get("expires_at"),
             duration=duration,
             params=v.get("params"),
-            actor=actor_for(request.user),
+            actor=actors.for_user(request.user),
             user=request.user,
             alert=alert,
         )
@@ -323,7 +323,7 @@ class InterventionLiftView(APIView):
         data.is_valid(raise_exception=True)
         intervention = get_object_or_404(Intervention.objects.exclude(kind=Intervention.Kind.VICTIM_PROTECTION), pk=pk)
         intervention = interventions.intervention_lift(
-            intervention=intervention, actor=actor_for(request.user), reason=data.validated_data.get("reason", "")
+            intervention=intervention, actor=actors.for_user(request.user), reason=data.validated_data.get("reason", "")
         )
         context = {"deliveries": selectors.delivery_states([intervention])}
         return Response(InterventionOutput(intervention, context=context).data)

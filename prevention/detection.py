@@ -17,12 +17,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import SYSTEM, audit_record
-from prevention import signals
+from prevention import events, hooks, signals
 from prevention.bulk import upsert
 from prevention.models import Alert, DetectorCursor, TargetBaseline
 from prevention.spikes import Baseline, Score, SpikeParams, observe
-from reports.referrals import propose_referral
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +32,11 @@ MAX_CATCH_UP_BUCKETS = 90
 # before any alert, so established targets are not all mistaken for new ones.
 WARM_UP_BUCKETS = 30
 CHART_BUCKETS = 60
-REFERRAL_AUTHORITY = "cac"
 
 
 _BASELINES = TargetBaseline._meta.db_table
 _BASELINE_COLUMNS = ("target", "mean", "var", "observed", "last_bucket", "cooldown_until")
 _BASELINE_SET = ", ".join(f"{c} = excluded.{c}" for c in _BASELINE_COLUMNS[1:])
-
-
-class Events:
-    RAISED = "alert.raised"
-    STATE_CHANGED = "alert.state_changed"
 
 
 def params() -> SpikeParams:
@@ -133,30 +125,15 @@ def _raise(target: str, bucket: int, result: Score, by_type: dict[str, int], p: 
         series={"counts": series, "expected": result.expected, "spread": result.spread},
         raised_at=timezone.now(),
     )
-    audit_record(
-        actor=SYSTEM,
-        code=Events.RAISED,
-        target=alert,
-        details={
-            "target": target,
-            "severity": severity,
-            "bucket": bucket,
-            "count": result.count,
-            "expected": round(result.expected, 3),
-            "score": round(min(result.score, 1e6), 2),
-            "by_type": by_type,
-        },
-    )
-    if result.sharp:
-        _propose_referral(alert)
+    events.alert_raised(alert=alert, result=result, by_type=by_type)
+    hooks.alert_raised(alert, sharp=result.sharp)
     return alert
 
 
-def _propose_referral(alert: Alert) -> None:
-    reason = f"Sharp rise of activity on a trending target: {alert.explanation}"
-    alert.referral_proposed = REFERRAL_AUTHORITY
-    referral = propose_referral(subject=alert, authority=REFERRAL_AUTHORITY, reason=reason, actor=SYSTEM, automatic=True)
-    alert.referral_id = referral.pk
+def alert_record_referral(*, alert: Alert, authority: str, referral_id: int) -> None:
+    """A referral was proposed for the alert (by ``hooks.alert_raised``): note it on the alert."""
+    alert.referral_proposed = authority
+    alert.referral_id = referral_id
     alert.save(update_fields=["referral_proposed", "referral_id", "updated_at"])
 
 
@@ -173,7 +150,7 @@ def alert_set_state(*, alert: Alert, state: str, actor: str) -> Alert:
         previous = locked.state
         locked.state = state
         locked.save(update_fields=["state", "updated_at"])
-        audit_record(actor=actor, code=Events.STATE_CHANGED, target=locked, details={"from": previous, "to": state})
+        events.alert_state_changed(actor=actor, alert=locked, previous=previous)
     return locked
 
 

@@ -15,9 +15,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import COMPLAINANT, SYSTEM, audit_record
+from audit import actors
 from deadlines import timers
 from hostplatform.services import webhook_enqueue
+from prevention import events
 from prevention.models import Alert, Intervention
 from prevention.protection import forget_cached_names
 from takedown.exceptions import Conflict, InvalidInput
@@ -32,14 +33,6 @@ TRAFFIC_CAPS = ("shares_per_minute", "searches_per_minute", "mentions_per_minute
 # What one-click protection restricts: interaction from accounts the victim does not follow.
 PROTECTION_RESTRICTIONS = ("stranger_messages", "stranger_comments", "stranger_reposts")
 STAFF_KINDS = tuple(k for k in Intervention.Kind.values if k != Intervention.Kind.VICTIM_PROTECTION)
-
-
-class Events:
-    CREATED = "intervention.created"
-    LIFTED = "intervention.lifted"
-    EXPIRED = "intervention.expired"
-    PROTECTION_ACTIVATED = "protection.activated"
-    PROTECTION_ENDED = "protection.ended"
 
 
 class Webhooks:
@@ -156,19 +149,7 @@ def intervention_create(
             created_by=user if getattr(user, "is_authenticated", False) else None,
             created_actor=actor,
         )
-        audit_record(
-            actor=actor,
-            code=Events.CREATED,
-            target=intervention,
-            details={
-                "kind": kind,
-                "target": target,
-                "params": clean,
-                "reason": reason,
-                "expires_at": expires_at.isoformat(),
-                "alert": alert.pk if alert else None,
-            },
-        )
+        events.intervention_created(actor=actor, intervention=intervention)
         if alert is not None and alert.state == Alert.State.OPEN:
             Alert.objects.filter(pk=alert.pk).update(state=Alert.State.ACKNOWLEDGED)
         timers.schedule(EXPIRY_TIMER, intervention, expires_at)
@@ -176,7 +157,7 @@ def intervention_create(
     return intervention
 
 
-def _end(intervention_id: int, *, state: str, actor: str, code: str, reason: str, now: datetime) -> Intervention:
+def _end(intervention_id: int, *, state: str, actor: str, reason: str, now: datetime) -> Intervention:
     """End an active intervention. Call inside a transaction."""
     intervention = Intervention.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=intervention_id)
     if intervention.state != Intervention.State.ACTIVE:
@@ -187,12 +168,7 @@ def _end(intervention_id: int, *, state: str, actor: str, code: str, reason: str
     intervention.save(update_fields=["state", "ended_at", "ended_actor"])
     if state == Intervention.State.LIFTED:
         timers.cancel(EXPIRY_TIMER, intervention)
-    audit_record(
-        actor=actor,
-        code=code,
-        target=intervention.complaint if code == Events.PROTECTION_ENDED else intervention,
-        details={"intervention": intervention.pk, "kind": intervention.kind, "reason": reason[:500], "state": state},
-    )
+    events.intervention_ended(actor=actor, intervention=intervention, reason=reason)
     _send(intervention, "lift")
     if intervention.kind == Intervention.Kind.VICTIM_PROTECTION:
         transaction.on_commit(forget_cached_names)
@@ -202,9 +178,8 @@ def _end(intervention_id: int, *, state: str, actor: str, code: str, reason: str
 def intervention_lift(*, intervention: Intervention, actor: str, reason: str = "", now: datetime | None = None) -> Intervention:
     """End an intervention before its expiry (staff, or the victim for their protection)."""
     now = now or timezone.now()
-    code = Events.PROTECTION_ENDED if intervention.kind == Intervention.Kind.VICTIM_PROTECTION else Events.LIFTED
     with transaction.atomic():
-        return _end(intervention.pk, state=Intervention.State.LIFTED, actor=actor, code=code, reason=reason, now=now)
+        return _end(intervention.pk, state=Intervention.State.LIFTED, actor=actor, reason=reason, now=now)
 
 
 def intervention_expire(intervention_id: int, *, now: datetime | None = None) -> str:
@@ -218,8 +193,7 @@ def intervention_expire(intervention_id: int, *, now: datetime | None = None) ->
             return f"skipped:{intervention.state}"
         if intervention.expires_at > now:
             return "skipped:not_due"
-        code = Events.PROTECTION_ENDED if intervention.kind == Intervention.Kind.VICTIM_PROTECTION else Events.EXPIRED
-        _end(intervention.pk, state=Intervention.State.EXPIRED, actor=SYSTEM, code=code, reason="expired", now=now)
+        _end(intervention.pk, state=Intervention.State.EXPIRED, actor=actors.SYSTEM, reason="expired", now=now)
     return "expired"
 
 
@@ -277,20 +251,10 @@ def protection_activate(*, complaint, account: str = "", now: datetime | None = 
             protected_name=name,
             starts_at=now,
             expires_at=expires_at,
-            created_actor=COMPLAINANT,
+            created_actor=actors.COMPLAINANT,
         )
-        audit_record(
-            actor=COMPLAINANT,
-            code=Events.PROTECTION_ACTIVATED,
-            target=complaint,
-            details={
-                "intervention": intervention.pk,
-                "restrictions": list(PROTECTION_RESTRICTIONS),
-                "account_given": bool(account),
-                "name_protected": bool(name),
-                "expires_at": expires_at.isoformat(),
-            },
-        )
+        events.protection_activated(intervention=intervention, restrictions=PROTECTION_RESTRICTIONS,
+                                    account_given=bool(account), name_protected=bool(name))
         timers.schedule(EXPIRY_TIMER, intervention, expires_at)
         _send(intervention, "apply")
         transaction.on_commit(forget_cached_names)

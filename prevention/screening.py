@@ -17,8 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from audit.services import audit_record
-from prevention import policy
+from prevention import events, policy
 from prevention.detectors import scan
 from prevention.models import CONTEXTS, VERDICT_RANK
 from prevention.protection import active_protected_names
@@ -30,10 +29,6 @@ MAX_AUTHOR_CHARS = 128
 LANGUAGES = ("en", "zh-hans")
 _LANGUAGE_ALIASES = {"en": "en", "zh-hans": "zh-hans", "zh": "zh-hans", "zh-cn": "zh-hans", "zh-sg": "zh-hans"}
 _STAYDOWN_KINDS = frozenset(FINGERPRINT_KINDS)
-
-
-class Events:
-    FLAGGED = "screening.flagged"
 
 
 @dataclass(frozen=True)
@@ -178,7 +173,7 @@ def _record(request: ScreenRequest, result: ScreenResult, actor: str) -> None:
     if result.staydown_cases:
         target = ("staydown", result.staydown_cases[0])
     with transaction.atomic():
-        audit_record(actor=actor, code=Events.FLAGGED, target=target, details=details)
+        events.screening_flagged(actor=actor, target=target, details=details)
 
 
 # ---------------------------------------------------------------------------

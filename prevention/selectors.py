@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from complaints.selectors import TrackingSection
 from hostplatform.models import WebhookDelivery
+from prevention import interventions as intervention_services
 from prevention.models import Alert, Intervention
+from prevention.vocabulary import RESTRICTION_LABELS
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
@@ -46,3 +49,21 @@ def delivery_states(items: Sequence[Intervention]) -> dict[int, dict[str, str]]:
     for subject_id, event, state in rows:
         found.setdefault(subject_id, {})[event.rsplit(".", 1)[-1]] = state
     return found
+
+
+def protection_section(complaint, token: str) -> TrackingSection | None:
+    """The tracking page's one-click protection section (None: not offered for this case)."""
+    if not intervention_services.protection_allowed(complaint):
+        return None
+    active = intervention_services.active_protection(complaint)
+    return TrackingSection(
+        key="protection",
+        template="prevention/_protection_panel.html",
+        data={
+            "active": active is not None,
+            "until": active.expires_at if active is not None else None,
+            "restriction_keys": list(intervention_services.PROTECTION_RESTRICTIONS),
+            "restrictions": [str(RESTRICTION_LABELS[r]) for r in intervention_services.PROTECTION_RESTRICTIONS],
+            "days": intervention_services.protection_days(),
+        },
+    )

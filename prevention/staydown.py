@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import SYSTEM, audit_record
+from audit.actors import SYSTEM
+from prevention import events
 from prevention.detectors import normalize_value, scan
 from prevention.models import Fingerprint
 
@@ -30,11 +31,6 @@ REMOVAL_MEASURES = frozenset({"remove", "disable"})
 # Kinds that identify a person on their own. Protected names are handled by protection,
 # not staydown: a name alone is not a removed disclosure.
 FINGERPRINT_KINDS = ("id_number", "phone", "bank_card", "email", "licence_plate", "address")
-
-
-class Events:
-    RECORDED = "staydown.recorded"
-    RELEASED = "staydown.released"
 
 
 @lru_cache(maxsize=4)
@@ -126,19 +122,8 @@ def record_removed_values(
         for fingerprint in new:
             kinds[fingerprint.kind] = kinds.get(fingerprint.kind, 0) + 1
         if new or revived:
-            audit_record(
-                actor=actor,
-                code=Events.RECORDED,
-                target=complaint,
-                details={
-                    "reference": reference,
-                    "decision_id": decision.pk,
-                    "measure": measure,
-                    "new_by_kind": kinds,
-                    "revived": revived,
-                    "digests": sorted(by_digest),
-                },
-            )
+            events.staydown_recorded(actor=actor, complaint=complaint, decision=decision, new_by_kind=kinds,
+                                     revived=revived, digests=list(by_digest))
     return len(new) + revived
 
 
@@ -154,17 +139,8 @@ def release_removed_values(decision: Any, *, actor: str = SYSTEM, reason: str = 
             complaint=complaint, decision_id=decision.pk, active=True
         ).update(active=False)
         if released:
-            audit_record(
-                actor=actor,
-                code=Events.RELEASED,
-                target=complaint,
-                details={
-                    "reference": complaint.reference,
-                    "decision_id": decision.pk,
-                    "released": released,
-                    "reason": reason[:500],
-                },
-            )
+            events.staydown_released(actor=actor, complaint=complaint, decision=decision, released=released,
+                                     reason=reason)
     return released
 
 

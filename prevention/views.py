@@ -19,7 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import COMPLAINANT, actor_for
+from audit import actors
 from complaints.services import complaint_by_token
 from prevention import detection, interventions, selectors
 from prevention.charts import alert_chart
@@ -31,13 +31,6 @@ from takedown.ratelimit import public_throttle
 
 READERS = (roles.MODERATOR, roles.SENIOR_MODERATOR, roles.ADMIN)
 INTERVENERS = (roles.SENIOR_MODERATOR, roles.ADMIN)
-
-RESTRICTION_LABELS = {
-    "stranger_messages": gettext_lazy("Messages from people you do not follow"),
-    "stranger_comments": gettext_lazy("Comments from people you do not follow"),
-    "stranger_reposts": gettext_lazy("Reposts of your posts by people you do not follow"),
-}
-
 
 def _base_template():
     # The staff layout when the staff area provides one; the public layout otherwise.
@@ -105,7 +98,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not roles.has_role(request.user, *READERS):
             raise Http404
         try:
-            detection.alert_set_state(alert=alert, state=request.POST.get("state", ""), actor=actor_for(request.user))
+            detection.alert_set_state(alert=alert, state=request.POST.get("state", ""), actor=actors.for_user(request.user))
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("prevention-alert", pk=alert.pk)
@@ -155,7 +148,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
                     reason=data["reason"],
                     duration=timedelta(hours=data["duration_hours"]),
                     params=form.params(),
-                    actor=actor_for(request.user),
+                    actor=actors.for_user(request.user),
                     user=request.user,
                     alert=alert,
                 )
@@ -190,7 +183,7 @@ def intervention_lift(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = get_object_or_404(Intervention, pk=pk)
     try:
         interventions.intervention_lift(
-            intervention=intervention, actor=actor_for(request.user), reason=request.POST.get("reason", "")
+            intervention=intervention, actor=actors.for_user(request.user), reason=request.POST.get("reason", "")
         )
         messages.success(request, _("Intervention %(id)s lifted.") % {"id": intervention.pk})
     except DomainError as exc:
@@ -199,19 +192,6 @@ def intervention_lift(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- One-click protection ------------------------------------------------------------------
-
-
-def protection_panel(complaint, token: str) -> dict | None:
-    """Context of the tracking page's protection section (None: not offered for this case)."""
-    if not interventions.protection_allowed(complaint):
-        return None
-    active = interventions.active_protection(complaint)
-    return {
-        "token": token,
-        "active": active,
-        "restrictions": [RESTRICTION_LABELS[r] for r in interventions.PROTECTION_RESTRICTIONS],
-        "days": interventions.protection_days(),
-    }
 
 
 def _protection_answer(request, token: str, intervention: Intervention | None, status: int) -> Response | HttpResponse:
@@ -278,6 +258,6 @@ class ProtectionEndView(APIView):
         active = interventions.active_protection(complaint)
         if active is not None:
             active = interventions.intervention_lift(
-                intervention=active, actor=COMPLAINANT, reason="ended by the person concerned"
+                intervention=active, actor=actors.COMPLAINANT, reason="ended by the person concerned"
             )
         return _protection_answer(request, token, active, 200)

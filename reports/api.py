@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import actor_for
+from audit import actors
 from complaints.models import Complaint
 from complaints.selectors import complaint_by_reference
 from reports import referrals, transparency
@@ -130,7 +130,7 @@ class CaseReferralsApi(APIView):
         complaint = _case(reference)
         data = ReferralCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
-        actor = actor_for(request.user)
+        actor = actors.for_user(request.user)
         before = Referral.objects.filter(
             complaint=complaint, authority=data.validated_data["authority"], status__in=Referral.OPEN_STATUSES
         ).values_list("pk", flat=True).first()
@@ -164,7 +164,7 @@ class ReferralStatusApi(APIView):
         referral = _with_steps(referral_id)
         data = ReferralStatusIn(data=request.data)
         data.is_valid(raise_exception=True)
-        actor = actor_for(request.user)
+        actor = actors.for_user(request.user)
         target = data.validated_data["status"]
         note = data.validated_data["note"]
         if target == Referral.Status.ACKNOWLEDGED:
@@ -228,7 +228,7 @@ class CaseAssessmentApi(APIView):
         complaint = _case(reference)
         data = AssessmentFactsIn(data=request.data)
         data.is_valid(raise_exception=True)
-        assessment_set_staff_facts(subject=complaint, facts=data.validated_data, actor=actor_for(request.user))
+        assessment_set_staff_facts(subject=complaint, facts=data.validated_data, actor=actors.for_user(request.user))
         complaint.refresh_from_db()
         return Response(_assessment_out(complaint, request))
 

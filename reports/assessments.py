@@ -7,20 +7,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import SYSTEM, audit_record
+from audit.actors import SYSTEM
 from complaints.models import Complaint
-from reports import seriousness
+from complaints.services import complaint_raise_priority
+from reports import events, seriousness
 from reports.models import Assessment
 
 # Facts a moderator may establish beyond the notice (see ``assessment_set_staff_facts``).
 STAFF_FACT_FLAGS = ("used_for_crime", "grave_consequence", "obtained_in_duty")
 STAFF_FACT_NUMBERS = ("shares", "views")
-
-
-class Events:
-    CHANGED = "assessment.changed"
-    STAFF_FACTS = "assessment.staff_facts_set"
-    PRIORITY_RAISED = "complaint.priority_raised"
 
 
 def _facts(
@@ -92,12 +87,7 @@ def _store(
     row.computed_at = now
     row.save(force_insert=new)
     if changed:
-        audit_record(
-            actor=actor,
-            code=Events.CHANGED,
-            target=(subject_type, subject_id),
-            details={"level": result.level, "percent": result.percent, "flags": list(result.flags)},
-        )
+        events.assessment_changed(actor=actor, subject=(subject_type, subject_id), result=result)
     return row, changed
 
 
@@ -122,7 +112,7 @@ def assess_complaint(complaint: Complaint, *, actor: str = SYSTEM, new: bool = F
         result = seriousness.assess(complaint_facts(complaint, staff))
         row, changed = _store("complaint", complaint.pk, result, actor=actor, new=new)
         if result.raise_priority and complaint.priority != "P0":
-            raise_priority(complaint, reason=f"serious_circumstances:{result.level}", actor=actor)
+            complaint_raise_priority(complaint=complaint, reason=f"serious_circumstances:{result.level}", actor=actor)
         for authority in result.referrals:
             propose_referral(
                 subject=complaint,
@@ -166,58 +156,10 @@ def assessment_set_staff_facts(*, subject, facts: dict[str, Any], actor: str) ->
         )
         row.staff_facts = clean
         row.save(update_fields=["staff_facts"])
-        audit_record(actor=actor, code=Events.STAFF_FACTS, target=(subject_type, subject.pk), details=clean)
+        events.assessment_staff_facts(actor=actor, subject=(subject_type, subject.pk), facts=clean)
         if subject_type == "complaint":
             return assess_complaint(subject, actor=actor)
         return assess_incident(subject, actor=actor)
-
-
-def raise_priority(complaint: Complaint, *, reason: str, actor: str) -> None:
-    """Make a case P0 and pull its response deadline forward if that shortens it.
-
-    Only ever raises: a deadline already promised is never pushed back.
-    """
-    from deadlines import timers
-    from deadlines.arithmetic import response_due_at
-
-    with transaction.atomic():
-        locked = Complaint.objects.select_for_update().select_related("policy").get(pk=complaint.pk)
-        if locked.priority == "P0":
-            return
-        previous = locked.priority
-        locked.priority = "P0"
-        locked.priority_reasons = [*locked.priority_reasons, reason]
-        fields = ["priority", "priority_reasons", "updated_at"]
-        moved = False
-        # Only a running clock is moved: a paused one (waiting for the complainant) is
-        # restarted by the deadline engine with the time it had left, so there the raise
-        # changes the case's place in the queue, not its deadline.
-        clock_running = locked.status in (Complaint.Status.RECEIVED, Complaint.Status.IN_REVIEW)
-        if locked.valid_at and locked.response_due_at and clock_running:
-            due = response_due_at(locked.valid_at, "P0", locked.policy.hours_by_priority)
-            if due < locked.response_due_at:
-                locked.response_due_at = due
-                fields.append("response_due_at")
-                moved = True
-        locked.save(update_fields=fields)
-        if moved:
-            timers.cancel(timers.RESPONSE_REMINDER, locked)
-            timers.cancel(timers.RESPONSE_BREACH, locked)
-            timers.start_response_clock(locked)
-        audit_record(
-            actor=actor,
-            code=Events.PRIORITY_RAISED,
-            target=locked,
-            details={
-                "from": previous,
-                "to": "P0",
-                "reason": reason,
-                "response_due_at": locked.response_due_at.isoformat() if locked.response_due_at else None,
-            },
-        )
-        complaint.priority = locked.priority
-        complaint.priority_reasons = locked.priority_reasons
-        complaint.response_due_at = locked.response_due_at
 
 
 def _referral_reason(result: seriousness.Result, authority: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.services import SYSTEM
+from audit.actors import SYSTEM
 from complaints.models import Complaint
 from reports.models import Referral
 from reports.referrals import propose_referral, referral_send

@@ -23,12 +23,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import COMPLAINANT, audit_record
 from complaints.models import Complaint
-from complaints.selectors import public_timeline
+from complaints.selectors import TrackingSection, public_timeline
 from complaints.vocabulary import DISCLOSED_KINDS, HARMS
+from reports import events
 
-DOWNLOADED = "evidence_pack.downloaded"
 PACK_CACHE_SECONDS = 600
 
 # Font subsetting logs every glyph table at INFO: noise in the service's log.
@@ -131,7 +130,7 @@ EVENT_WORDS = {
     "complaint.evidence_added": ("Evidence added", "补充了证据"),
     "complaint.details_added": ("Details added", "补充了信息"),
     "complaint.message_added": ("Message", "留言"),
-    DOWNLOADED: ("Evidence pack downloaded", "下载了证据材料包"),
+    events.EVIDENCE_PACK_DOWNLOADED.code: ("Evidence pack downloaded", "下载了证据材料包"),
 }
 
 
@@ -224,7 +223,7 @@ def pack_content(complaint: Complaint) -> dict[str, Any]:
         ],
         # The pack's own downloads are left out: a document should not change by being fetched.
         "timeline": [
-            {"at": e["at"].isoformat(), "code": e["code"]} for e in public_timeline(complaint) if e["code"] != DOWNLOADED
+            {"at": e["at"].isoformat(), "code": e["code"]} for e in public_timeline(complaint) if e["code"] != events.EVIDENCE_PACK_DOWNLOADED.code
         ],
     }
 
@@ -364,15 +363,14 @@ def evidence_pack_download(*, complaint: Complaint, language: str | None = None)
         except Exception:
             pass
     with transaction.atomic():
-        audit_record(
-            actor=COMPLAINANT,
-            code=DOWNLOADED,
-            target=complaint,
-            details={"language": language, "content_sha256": digest, "format": "pdf" if pdf else "html"},
-        )
+        events.evidence_pack_downloaded(complaint=complaint, language=language, digest=digest, pdf=pdf)
     return Pack(pdf=pdf or None, digest=digest, filename=f"evidence-pack-{complaint.reference}.pdf", content=content)
 
 
-def tracking_panel_context(complaint: Complaint, token: str) -> dict[str, Any] | None:
-    """The download link on ``/track/<token>/``."""
-    return {"evidence_pack_url": f"/track/{token}/evidence-pack.pdf", "reference": complaint.reference}
+def tracking_section(complaint: Complaint, token: str) -> TrackingSection:
+    """The download link on ``/track/<token>/`` (and in the tracking API)."""
+    return TrackingSection(
+        key="evidence_pack",
+        template="reports/_evidence_pack_panel.html",
+        data={"download_url": f"/track/{token}/evidence-pack.pdf"},
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.services import SYSTEM
+from audit.actors import SYSTEM
 from complaints.models import Complaint
 from reports import seriousness
 from reports.assessments import assess_complaint

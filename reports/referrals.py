@@ -14,29 +14,22 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from audit.events import EventType
 from audit.models import AuditEvent
-from audit.services import audit_record
 from complaints.models import Complaint
+from reports import events
 from reports.models import Referral, ReferralStep
 from takedown.exceptions import Conflict, InvalidInput
 
 PACKAGE_FORMAT = "takedown-referral/1"
 
 
-class Events:
-    PROPOSED = "referral.proposed"
-    SENT = "referral.sent"
-    ACKNOWLEDGED = "referral.acknowledged"
-    CLOSED = "referral.closed"
-    DECLINED = "referral.declined"
-
-
 # Which status may follow which, and the event each transition writes.
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    Referral.Status.SENT: ((Referral.Status.PROPOSED,), Events.SENT),
-    Referral.Status.ACKNOWLEDGED: ((Referral.Status.SENT,), Events.ACKNOWLEDGED),
-    Referral.Status.CLOSED: ((Referral.Status.SENT, Referral.Status.ACKNOWLEDGED), Events.CLOSED),
-    Referral.Status.DECLINED: ((Referral.Status.PROPOSED,), Events.DECLINED),
+TRANSITIONS: dict[str, tuple[tuple[str, ...], EventType]] = {
+    Referral.Status.SENT: ((Referral.Status.PROPOSED,), events.REFERRAL_SENT),
+    Referral.Status.ACKNOWLEDGED: ((Referral.Status.SENT,), events.REFERRAL_ACKNOWLEDGED),
+    Referral.Status.CLOSED: ((Referral.Status.SENT, Referral.Status.ACKNOWLEDGED), events.REFERRAL_CLOSED),
+    Referral.Status.DECLINED: ((Referral.Status.PROPOSED,), events.REFERRAL_DECLINED),
 }
 
 
@@ -100,30 +93,12 @@ def propose_referral(
                 raise
             return existing
         ReferralStep.objects.create(referral=referral, status=referral.status, actor=actor, note=referral.reason, at=now)
-        audit_record(
-            actor=actor,
-            code=Events.PROPOSED,
-            target=referral,
-            details={
-                "authority": authority,
-                "subject_type": subject_type,
-                "subject_id": subject_id,
-                "automatic": automatic,
-                "reason": referral.reason,
-            },
-        )
-        if complaint is not None:
-            audit_record(
-                actor=actor,
-                code=Events.PROPOSED,
-                target=complaint,
-                details={"referral_id": referral.pk, "authority": authority, "automatic": automatic},
-            )
+        events.referral_proposed(actor=actor, referral=referral)
     return referral
 
 
 def _transition(referral: Referral, to: str, *, actor: str, note: str, changes: dict[str, Any] | None = None) -> Referral:
-    allowed_from, code = TRANSITIONS[to]
+    allowed_from, event = TRANSITIONS[to]
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.status not in allowed_from:
@@ -153,14 +128,7 @@ def _transition(referral: Referral, to: str, *, actor: str, note: str, changes: 
             details["package_sha256"] = locked.package_sha256
         if locked.authority_reference:
             details["authority_reference"] = locked.authority_reference
-        audit_record(actor=actor, code=code, target=locked, details=details)
-        if locked.complaint_id:
-            audit_record(
-                actor=actor,
-                code=code,
-                target=("complaint", locked.complaint_id),
-                details={"referral_id": locked.pk, "authority": locked.authority},
-            )
+        events.referral_moved(actor=actor, referral=locked, event=event, details=details)
     return locked
 
 

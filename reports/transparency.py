@@ -94,7 +94,7 @@ def _by(rows: list[dict[str, Any]], field: str) -> dict[str, int]:
 
 def figures(period: Period) -> dict[str, Any]:
     """The report for a period. Every number counts events that happened in the period."""
-    from deadlines.selectors import performance
+    from complaints.selectors import performance
 
     # 1. Notices received, by source, channel and priority.
     notices = _grouped(Complaint, "received_at", period, "source", "channel", "priority")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from audit.services import actor_for
+from audit import actors
 from complaints.services import complaint_by_token
 from deadlines.charts import Bar, bar_chart
 from reports import referrals, transparency
@@ -118,7 +118,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         from complaints.selectors import complaint_by_reference
 
         complaint = complaint_by_reference(request.POST.get("reference", "").strip())
-        actor = actor_for(request.user)
+        actor = actors.for_user(request.user)
         try:
             if complaint is None:
                 raise DomainError(_("No case with this reference."))
@@ -158,7 +158,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         action = request.POST.get("action", "")
-        actor = actor_for(request.user)
+        actor = actors.for_user(request.user)
         note = request.POST.get("note", "")
         try:
             if action == Referral.Status.ACKNOWLEDGED:

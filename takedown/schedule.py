@@ -23,6 +23,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "audit.verify_log",
         "schedule": crontab(hour=3, minute=15),
     },
+    "preservation-retention-safety-net": {
+        "task": "preservation.schedule_missing_retention",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "complaints-resend-pending-receipts": {
         "task": "complaints.resend_pending_receipts",
         "schedule": 300.0,

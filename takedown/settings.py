@@ -67,12 +67,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The product's apps, lowest layer first (docs/ARCHITECTURE.md).
+    "takedown",
     "audit",
-    "complaints",
     "deadlines",
+    "complaints",
     "moderation",
     "hostplatform",
     "prevention",
+    "preservation",
     "reports",
 ]
 

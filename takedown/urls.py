@@ -15,8 +15,8 @@ api_v1 = [
     path("", include("complaints.api_urls")),
     path("", include("moderation.api_urls")),
     path("", include("hostplatform.api_urls")),
-    path("", include("deadlines.api_urls")),
     path("", include("audit.api_urls")),
+    path("", include("preservation.api_urls")),
     path("", include("reports.api_urls")),
 ]
 
@@ -28,8 +28,9 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("staff/", include("moderation.urls")),
     path("staff/", include("deadlines.urls")),
-    path("staff/", include("audit.urls")),
+    path("staff/", include("preservation.urls")),
     path("staff/", include("prevention.urls")),
+    path("", include("moderation.public_urls")),
     path("", include("reports.urls")),
     path("", include("hostplatform.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

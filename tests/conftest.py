@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import io
 import os
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
+from complaints.models import Complaint
+from complaints.services import UploadedEvidence, complaint_add_evidence
 from takedown.celery import app as celery_app
+from tests import factories
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +27,6 @@ def _isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from complaints.services import forget_cached_policy
     from moderation.services import forget_cached_suspensions
-
     forget_cached_policy()
     forget_cached_suspensions()
     try:
@@ -74,3 +79,66 @@ def valid_payload(**overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+# --- Fixtures many apps' tests use (built from tests.factories) ---------------------------
+
+
+@pytest.fixture
+def make_complaint(api_client):
+    """Submit a complaint through the public API (with one PNG) and return it."""
+
+    def make(*, evidence: bool = False, **overrides) -> Complaint:
+        payload = valid_payload(**overrides)
+        response = api_client.post("/api/v1/complaints/", payload, format="json")
+        assert response.status_code == 201, response.content
+        complaint = Complaint.objects.latest("pk")
+        if evidence:
+            complaint_add_evidence(complaint=complaint, files=[UploadedEvidence("screenshot.png", make_png())])
+        return complaint
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    return lambda username, *roles: factories.make_user(username, *roles, password="pw-" + username)
+
+
+@pytest.fixture
+def token_client():
+    """An API client authenticated with the user's token (counts as verified staff)."""
+    return factories.token_client
+
+
+@pytest.fixture
+def legal_request_for(make_user):
+    """Register a live legal request covering ``complaints`` for ``investigator``."""
+
+    def make(investigator: User, complaints, *, days: int = 30, registered_by: User | None = None):
+        registrar = registered_by or make_user(f"registrar{User.objects.count()}", "senior_moderator")
+        return factories.register_request(investigator, complaints, registrar=registrar, days=days)
+
+    return make
+
+
+@pytest.fixture
+def browser_session():
+    """A staff browser session that passed both factors, as the staff login leaves it."""
+    return factories.verified_client
+
+
+@pytest.fixture(autouse=True)
+def _no_queued_refusals():
+    """Refusals queued by another test's rolled-back transaction must not leak in here."""
+    from preservation import holds
+
+    holds._pending.rows = []
+    yield
+    holds._pending.rows = []
+
+
+@pytest.fixture
+def long_ago():
+    """A receipt time far enough back that every response timer of a P2 notice is due."""
+    return timezone.now() - timedelta(days=10)

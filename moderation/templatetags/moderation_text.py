@@ -1,7 +1,6 @@
 from django import template
-from django.utils.translation import gettext
 
-from moderation.services import DEFAULT_REDRESS
+from moderation.redress import redress_text
 
 register = template.Library()
 
@@ -9,4 +8,4 @@ register = template.Library()
 @register.filter
 def redress(text: str) -> str:
     """The redress sentence in the reader's language when it is the standard one."""
-    return gettext(DEFAULT_REDRESS) if text == DEFAULT_REDRESS else text
+    return redress_text(text)

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime
 
-from complaints.triage import triage
+from complaints.triage import response_due_at, triage
 from complaints.validity import NoticeFacts, missing_elements
-from deadlines.arithmetic import reminder_times, response_due_at
+from deadlines.arithmetic import reminder_times
 
 
 def facts(**overrides) -> NoticeFacts:

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from deadlines.arithmetic import percentile, reminder_times, response_due_at, time_left_band
+from complaints.triage import response_due_at
+from deadlines.arithmetic import percentile, reminder_times, time_left_band
 from deadlines.charts import Bar, bar_chart
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)

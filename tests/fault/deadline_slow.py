@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import time
 
-from deadlines import handlers, registry  # noqa: F401  (handlers registered first)
-from deadlines.timers import RESPONSE_BREACH, RESPONSE_REMINDER
+from complaints.clock import RESPONSE_BREACH, RESPONSE_REMINDER
+from deadlines import registry
 
 DELAY = float(os.environ.get("FAULT_HANDLER_DELAY", "0.05"))
 PROGRESS = os.environ.get("FAULT_PROGRESS_FILE", "")

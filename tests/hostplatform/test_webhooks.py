@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from deadlines.models import Timer
 from deadlines.sweep import sweep
-from hostplatform import services, signing
+from hostplatform import hooks, services, signing
 from hostplatform.models import DemoPlatformAction, WebhookDelivery
 
 
@@ -112,12 +112,12 @@ def test_real_endpoint_gets_the_signed_headers(db, platform, settings, django_ca
     assert delivery.state == "done"
 
 
-def test_failures_are_retried_with_backoff_then_escalated_with_callbacks(db, platform, settings,
+def test_failures_are_retried_with_backoff_then_escalated_with_callbacks(db, platform, settings, monkeypatch,
                                                                          django_capture_on_commit_callbacks):
     settings.HOST_PLATFORM_WEBHOOK_MAX_ATTEMPTS = 3
     platform.answers = [503, 503, 503]
     seen = []
-    services.register_delivery_callback("test.escalation", lambda d: seen.append(d.state))
+    monkeypatch.setitem(hooks.delivery_finished._handlers, "test.escalation", lambda d: seen.append(d.state))
     with django_capture_on_commit_callbacks(execute=True):
         delivery = _enqueue(key="flaky", event="test.escalation")
     delivery.refresh_from_db()

@@ -6,13 +6,13 @@ import pytest
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from complaints import services as complaint_services
 from complaints.vocabulary import Channel
 from moderation import accounts
 from takedown import roles
+from tests.factories import token_client
 
 PASSWORD = "a-long-test-password-1"
 
@@ -38,10 +38,7 @@ def logged_in(user) -> Client:
 
 
 def client_for(user) -> APIClient:
-    token, _created = Token.objects.get_or_create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    return token_client(user)
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from django.core import mail
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from complaints.models import Complaint
-from deadlines.models import ClockPause, Timer
+from complaints.models import ClockPause, Complaint
+from deadlines.models import Timer
 from deadlines.sweep import sweep
 from hostplatform.models import DemoPlatformAction, WebhookDelivery
 from moderation.models import Claim, Decision, ItemAction, PosterNotice
@@ -214,7 +214,7 @@ def test_decisions_and_claims_write_audit_events_in_the_case_history(moderator, 
 
 @pytest.mark.django_db(transaction=True)
 def test_claim_on_a_case_under_legal_hold_is_refused_and_the_refusal_recorded(moderator, submit, claim):
-    from audit import preservation
+    from preservation import holds as preservation
 
     complaint, _ = submit()
     preservation.place_hold(complaints=[complaint], reason="court order 2026-1", actor="user:1")

@@ -9,12 +9,13 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from audit import preservation
 from audit.models import AuditEvent
 from deadlines.sweep import sweep
 from hostplatform.models import DemoPlatformAction
 from moderation import services
 from moderation.models import Appeal, CounterNotice, Decision, ItemAction
+from preservation import holds as preservation
+from takedown.exceptions import Conflict
 from tests.moderation.conftest import decision_body
 
 
@@ -139,7 +140,7 @@ def test_either_side_may_appeal_within_the_window(decided, post):
 def test_appeal_after_the_window_is_refused(decided):
     complaint, token, _poster = decided()
     late = timezone.now() + timedelta(days=complaint.policy.appeal_window_days + 1)
-    with pytest.raises(services.Conflict) as refused:
+    with pytest.raises(Conflict) as refused:
         services.appeal_file(token=token, grounds="Too late?", now=late)
     assert refused.value.code == "appeal_window_closed"
 
@@ -218,7 +219,7 @@ def test_the_posters_identity_is_encrypted_at_rest(decided, post):
 def test_retention_erasure_removes_the_posters_identity_and_the_appeal_grounds(decided, post):
     from django.db import connection, transaction
 
-    from audit.preservation import erase_personal_data
+    from preservation.retention import erase_personal_data
 
     complaint, token, poster = decided()
     assert post(None, "/api/v1/counter-notices/", counter_body(poster)).status_code == 201

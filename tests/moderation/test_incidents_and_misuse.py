@@ -11,6 +11,7 @@ from audit.models import AuditEvent
 from deadlines.sweep import sweep
 from moderation import services
 from moderation.models import Decision, Incident, MisuseStep, SubmitterStanding
+from takedown.exceptions import InvalidInput
 from tests.conftest import valid_payload
 from tests.moderation.conftest import decision_body
 
@@ -94,7 +95,7 @@ def test_suspension_needs_a_prior_warning_refuses_filing_then_ends(moderator, se
 def test_manifestly_unfounded_is_only_for_no_action(moderator, submit):
     complaint, _ = submit()
     services.claim_take(complaint=complaint, user=moderator)
-    with pytest.raises(services.InvalidInput) as refused:
+    with pytest.raises(InvalidInput) as refused:
         services.decision_create(complaint=complaint, user=moderator, data=services.DecisionInput(
             measure="remove", facts="f", legal_ground="g", explanation="e", manifestly_unfounded=True))
     assert "manifestly_unfounded" in refused.value.fields

@@ -125,8 +125,7 @@ def test_investigators_see_only_cases_their_legal_request_covers(investigator, s
     other, _ = submit()
     client = client_for(investigator)
     assert client.get(f"/api/v1/cases/{covered.reference}/").status_code == 404
-    from audit.models import LegalRequest
-
+    from preservation.models import LegalRequest
     request = LegalRequest.objects.create(
         authority="Public Security Bureau", reference_number="PSB-1", legal_basis="Criminal Procedure Law Art. 54",
         requesting_officer="Officer Li", registered_by=senior, registered_at=timezone.now(),

@@ -2,7 +2,7 @@
 
 from django.utils import translation
 
-from moderation.services import DEFAULT_REDRESS
+from moderation.redress import DEFAULT_REDRESS
 from moderation.templatetags.moderation_text import redress
 
 

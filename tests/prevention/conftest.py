@@ -5,12 +5,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from complaints.services import ComplaintInput, complaint_submit
 from takedown import roles
+from tests import factories
+from tests.factories import make_user, verified_client
+
+__all__ = ["make_user", "removal_decision", "submit_complaint", "token_client", "verified_client"]
 
 
 def submit_complaint(**overrides):
@@ -44,21 +46,9 @@ def removal_decision(complaint, measure: str = "remove", pk: int = 1):
     return SimpleNamespace(complaint=complaint, measure=measure, pk=pk)
 
 
-def make_user(username: str, *role_names: str) -> User:
-    user = User.objects.create_user(username=username, password="x" * 16)
-    for name in role_names:
-        group, _ = Group.objects.get_or_create(name=name)
-        user.groups.add(group)
-    return user
-
-
 def token_client(username: str, *role_names: str) -> APIClient:
-    user = make_user(username, *role_names)
-    token = Token.objects.create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    client.user = user
-    return client
+    """A new account in the roles, with its token client (``client.user`` is the account)."""
+    return factories.token_client(make_user(username, *role_names))
 
 
 @pytest.fixture
@@ -69,21 +59,6 @@ def platform_client() -> APIClient:
 @pytest.fixture
 def senior_client() -> APIClient:
     return token_client("senior", roles.SENIOR_MODERATOR)
-
-
-def verified_client(user):
-    """A browser session that passed both factors, as the staff login leaves it."""
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 @pytest.fixture(autouse=True)

@@ -5,19 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.test import Client
-from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from complaints import services
-from complaints.models import Complaint
 from complaints.vocabulary import Channel
 from takedown import roles
+from tests.factories import decide, token_client, verified_client
+from tests.factories import make_user as make_staff
 
 
 def submit(
@@ -48,41 +41,7 @@ def submit(
     return services.complaint_submit(data=data, files=files, channel=Channel.API, now=now)
 
 
-def make_staff(username: str, *role_names: str):
-    user = get_user_model().objects.create_user(username=username, email=f"{username}@desk.example", password="x" * 16)
-    for name in role_names:
-        user.groups.add(Group.objects.get_or_create(name=name)[0])
-    return user
-
-
-def verified_client(user) -> Client:
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def token_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
-
-
-def decide(complaint: Complaint, user, measure: str = "remove", **overrides):
-    from moderation.services import DecisionInput, decision_create
-
-    data = DecisionInput(
-        measure=measure,
-        facts=overrides.pop("facts", "The post publishes a private person's home address."),
-        legal_ground=overrides.pop("legal_ground", "PIPL Art. 10; Civil Code Art. 1034"),
-        explanation=overrides.pop("explanation", "Publishing a home address without consent is unlawful."),
-        redress=overrides.pop("redress", "You may appeal within 6 months."),
-        **overrides,
-    )
-    return decision_create(complaint=Complaint.objects.get(pk=complaint.pk), user=user, data=data, now=timezone.now())
+__all__ = ["decide", "make_staff", "submit", "token_client", "verified_client"]
 
 
 @pytest.fixture

@@ -234,11 +234,11 @@ def test_every_route_has_a_row():
 
 @pytest.fixture
 def world(django_capture_on_commit_callbacks):
-    from audit.legal import register_legal_request
     from complaints import services as intake
     from complaints.vocabulary import Channel
     from hostplatform.models import DemoPlatformAction
     from moderation.models import CounterNotice
+    from preservation.legal import register_legal_request
     from takedown import roles
     from tests.moderation.conftest import client_for, decision_body, logged_in, make_staff
 

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from audit.services import SYSTEM, audit_record
+from complaints import events
 from takedown import crypto
 
 
@@ -82,10 +82,5 @@ class Command(BaseCommand):
                 raise SystemExit(1)
             return
         with transaction.atomic():
-            audit_record(
-                actor=SYSTEM,
-                code="security.field_keys_rotated",
-                target=("encryption_key", newest),
-                details={"key_id": newest, "rows": total_done},
-            )
+            events.keys_rotated(key_id=newest, rows=total_done)
         self.stdout.write(self.style.SUCCESS(f"{total_done} rows re-encrypted with key {newest}"))

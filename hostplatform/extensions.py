@@ -1,0 +1,27 @@
+"""What the host-platform adapter adds to the layers below (see takedown.extensions)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from deadlines.models import Timer
+from deadlines.registry import timer_handlers
+from hostplatform import hooks, measures, services
+from hostplatform.models import WebhookDelivery
+from moderation import hooks as moderation_hooks
+
+moderation_hooks.measure_taken.connect(measures.measure_taken)
+moderation_hooks.measure_lifted.connect(measures.measure_lifted)
+moderation_hooks.poster_notified.connect(measures.poster_notified)
+hooks.delivery_finished.register(measures.WEBHOOK_APPLY)(measures.item_delivery_finished)
+hooks.delivery_finished.register(measures.WEBHOOK_LIFT)(measures.item_delivery_finished)
+
+
+@timer_handlers.register(services.RETRY_TIMER)
+def webhook_retry(timer: Timer) -> str:
+    """A delivery's next attempt is due (after a failure, or a publish that was lost)."""
+    delivery = WebhookDelivery.objects.select_for_update().filter(pk=timer.target_id).first()
+    if delivery is None:
+        return "skipped:gone"
+    return services.retry_due(delivery, final=bool((timer.payload or {}).get("final")),
+                              now=max(timezone.now(), timer.due_at))

@@ -1,0 +1,55 @@
+"""What the prevention app adds to the layers below (see takedown.extensions)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from complaints import hooks as complaint_hooks
+from complaints.models import Complaint
+from deadlines.models import Timer
+from deadlines.registry import timer_handlers
+from moderation import hooks as moderation_hooks
+from moderation.models import Measure
+from prevention import demo, interventions, selectors, staydown
+from takedown.hooks import demo_seeders
+
+# Removed information is kept down: re-posts of it are caught when screened.
+STAYDOWN_MEASURES = (Measure.REMOVE, Measure.DISABLE)
+
+
+@moderation_hooks.measure_taken.connect
+def keep_removed_values_down(decision, items, *, actor: str) -> None:
+    if decision.measure in STAYDOWN_MEASURES:
+        staydown.record_removed_values(decision, actor=actor)
+
+
+@moderation_hooks.measure_lifted.connect
+def release_removed_values(decision, items, *, actor: str, reason: str) -> None:
+    if decision.measure in STAYDOWN_MEASURES:
+        staydown.release_removed_values(decision, actor=actor, reason=reason)
+
+
+@moderation_hooks.related_cases.connect
+def cases_with_the_same_value(complaint: Complaint, limit: int) -> dict[int, str]:
+    """Cases in which a value this notice quotes was already removed."""
+    references = set(staydown.staydown_matches(sorted(staydown.values_in_complaint(complaint))).values())
+    found = {}
+    for reference in references:
+        parsed = Complaint.pk_from_reference(reference)
+        if parsed:
+            found[parsed[1]] = "same_value"
+    return found
+
+
+complaint_hooks.tracking_sections.connect(selectors.protection_section)
+
+
+@timer_handlers.register(interventions.EXPIRY_TIMER)
+def expire_intervention(timer: Timer) -> str:
+    # Runs inside the sweep's transaction; intervention_expire re-reads and locks the
+    # intervention and does nothing if it already ended or was extended. The timer is
+    # due, so its due time has been reached even if this clock lags the sweep's.
+    return interventions.intervention_expire(timer.target_id, now=max(timezone.now(), timer.due_at))
+
+
+demo_seeders.connect(demo.seed_demo_prevention)
