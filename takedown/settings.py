@@ -363,6 +363,20 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1 for its top-level ``webhooks``: the events sent to the host platform, documented
+    # with their payloads and Standard Webhooks headers (hostplatform/openapi.py).
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": [
+        "hostplatform.openapi.measure_apply",
+        "hostplatform.openapi.measure_lift",
+        "hostplatform.openapi.poster_notice",
+        "hostplatform.openapi.intervention_apply",
+        "hostplatform.openapi.intervention_lift",
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hostplatform.openapi.add_webhook_headers",
+    ],
 }
 
 # --- Rate limits: "count/seconds" per client key ---------------------------------------
