@@ -42,7 +42,7 @@ from moderation.models import (
     SubmitterStanding,
 )
 from reports.assessments import assess_incident
-from takedown import roles
+from takedown import countries, roles
 from takedown.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 
 
@@ -282,9 +282,9 @@ def _check_statement(data: DecisionInput) -> None:
         errors["manifestly_unfounded"] = ["Only a no_action decision can find a notice manifestly unfounded."]
     if data.end_date and data.end_date <= timezone.now().date():
         errors["end_date"] = ["The end date must be in the future."]
-    bad_scope = [c for c in data.territorial_scope if not (isinstance(c, str) and len(c) == 2 and c.isalpha())]
-    if bad_scope:
-        errors["territorial_scope"] = ["Use two-letter country codes (ISO 3166-1 alpha-2)."]
+    scope_errors = countries.scope_errors(data.territorial_scope)
+    if scope_errors:
+        errors["territorial_scope"] = scope_errors
     if errors:
         raise InvalidInput("The statement of reasons is incomplete.", fields=errors)
 
@@ -355,7 +355,7 @@ def decision_create(
             complaint=locked,
             measure=data.measure,
             item_ids=[i.pk for i in chosen],
-            territorial_scope=[c.upper() for c in data.territorial_scope],
+            territorial_scope=countries.normalise(data.territorial_scope)[0],
             end_date=data.end_date,
             facts=data.facts.strip(),
             ground_type=data.ground_type,
