@@ -10,7 +10,7 @@ class WebhookDelivery(models.Model):
 
     Written in the transaction of the change that needs it (an outbox row), so an
     instruction is never lost to a crash between commit and publish; the receiving
-    side de-duplicates on ``idempotency_key``.
+    side de-duplicates on ``idempotency_key``, sent as the ``webhook-id`` header.
     """
 
     class State(models.TextChoices):
@@ -29,6 +29,7 @@ class WebhookDelivery(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True, help_text="The start of the receiver's last answer")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     delivered_at = models.DateTimeField(null=True, blank=True)

@@ -1,11 +1,13 @@
 """Instructions to the host platform: the outbox, its delivery, and the demo receiver.
 
 ``webhook_enqueue`` is the one way any app asks the host platform to do something.
-Delivery is at least once; the platform de-duplicates on the idempotency key.
+Delivery is at least once, as Standard Webhooks: the idempotency key is the ``webhook-id``,
+the same on every attempt, and the platform de-duplicates on it.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -21,21 +23,43 @@ from django.utils import timezone
 from deadlines import timers
 from hostplatform import events, hooks, signing
 from hostplatform.models import DemoPlatformAction, WebhookDelivery
-from takedown.exceptions import Forbidden, InvalidInput
+from takedown.exceptions import Forbidden, InvalidInput, NotFound
 
 logger = logging.getLogger(__name__)
 
 RETRY_TIMER = "webhook_retry"
 # A publish lost with the broker is picked up by the retry timer this long after enqueue.
 LOST_PUBLISH_GRACE_SECONDS = 60
+# With no receiver configured a delivery is not attempted; it is looked at again this often
+# and goes out once a receiver is configured (attempts are not used up meanwhile).
+UNCONFIGURED_RECHECK_SECONDS = 300
+UNCONFIGURED_ERROR = "No host platform is configured: HOST_PLATFORM_WEBHOOK_URL is empty"
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "HOST_PLATFORM_WEBHOOK_MAX_ATTEMPTS", 8))
+    return settings.HOST_PLATFORM_WEBHOOK_MAX_ATTEMPTS
 
 
 def target_url() -> str:
-    return getattr(settings, "HOST_PLATFORM_WEBHOOK_URL", "") or ""
+    return settings.HOST_PLATFORM_WEBHOOK_URL
+
+
+def receiver() -> str:
+    """Where deliveries go: ``"url"``, ``"demo"`` (the built-in platform, in-process) or
+    ``"none"`` (nowhere: deliveries wait, and /healthz says so)."""
+    if settings.HOST_PLATFORM_WEBHOOK_URL:
+        return "url"
+    return "demo" if settings.DEMO_PLATFORM else "none"
+
+
+@functools.lru_cache(maxsize=4)
+def _keys_for(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(signing.secret_bytes(secret) for secret in secrets)
+
+
+def signing_keys() -> tuple[bytes, ...]:
+    """The secrets' bytes, newest first (settings.WEBHOOK_SECRETS, checked at start-up)."""
+    return _keys_for(tuple(settings.WEBHOOK_SECRETS))
 
 
 # --- Enqueue --------------------------------------------------------------------------------
@@ -50,6 +74,9 @@ def webhook_enqueue(*, event: str, payload: dict, idempotency_key: str, subject)
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("webhook_enqueue must run inside the caller's transaction")
+    if not signing.MESSAGE_ID_RE.match(idempotency_key):
+        # The key is the signed webhook-id: no full stop, nothing a header cannot carry.
+        raise ValueError(f"idempotency key {idempotency_key!r}: letters, digits, '_', ':' and '-' only")
     if isinstance(subject, models.Model):
         subject_type, subject_id = subject._meta.model_name, int(subject.pk)
     else:
@@ -102,10 +129,12 @@ class Attempt:
 
 
 def body_for(delivery: WebhookDelivery) -> bytes:
+    """The Standard Webhooks payload: ``type``, ``timestamp`` (when the event happened, the
+    same on every attempt), ``data``; ``id`` repeats the webhook-id header."""
     envelope = {
         "id": delivery.idempotency_key,
-        "event": delivery.event,
-        "created_at": delivery.created_at.isoformat(),
+        "type": delivery.event,
+        "timestamp": delivery.created_at.isoformat(),
         "data": delivery.payload,
     }
     return json.dumps(envelope, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
@@ -137,34 +166,79 @@ def _claim_attempt(delivery_id: int) -> Attempt | None:
         return Attempt(delivery.pk, delivery.event, body_for(delivery), delivery.idempotency_key, delivery.attempts)
 
 
-def _send(attempt: Attempt) -> tuple[int, str]:
-    """POST the signed body; (HTTP status, short error text). Status 0: no answer."""
-    timestamp = int(time.time())
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx is a failed delivery (Standard Webhooks, "Delivery success and failure"): the
+    operator fixes the URL; following it would send a signed instruction somewhere unnamed."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+ANSWER_LIMIT = 2000  # characters of the receiver's answer kept on the delivery
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int  # HTTP status; 0 when there was no answer
+    body: str = ""
+    error: str = ""
+
+
+def _read_answer(stream) -> str:
+    try:
+        return stream.read(ANSWER_LIMIT * 4).decode("utf-8", "replace")[:ANSWER_LIMIT]
+    except (OSError, ValueError):
+        return ""
+
+
+def _send(attempt: Attempt) -> Answer:
+    """POST the signed body to the configured receiver."""
     headers = {
         "Content-Type": "application/json",
-        signing.SIGNATURE_HEADER: signing.sign(settings.WEBHOOK_SECRET, timestamp, attempt.body),
-        signing.TIMESTAMP_HEADER: str(timestamp),
-        signing.IDEMPOTENCY_HEADER: attempt.idempotency_key,
+        "User-Agent": "takedown-webhooks/1",
+        **signing.headers(signing_keys(), attempt.idempotency_key, int(time.time()), attempt.body),
     }
-    url = target_url()
-    if not url:
+    if receiver() == "demo":
         # The built-in demo platform, reached in-process so the embedded default needs
         # no web server to be listening for its own worker; the same checks run.
         try:
-            demo_platform_receive(body=attempt.body, headers=headers)
+            action = demo_platform_receive(body=attempt.body, headers=headers)
         except Forbidden as exc:
-            return 401, exc.message
+            return Answer(401, error=exc.message)
         except InvalidInput as exc:
-            return 400, exc.message
-        return 200, ""
-    request = urllib.request.Request(url, data=attempt.body, headers=headers, method="POST")
+            return Answer(400, error=exc.message)
+        return Answer(200, body=json.dumps({"ok": True, "action": action.pk}))
+    request = urllib.request.Request(target_url(), data=attempt.body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (operator-set URL)
-            return response.status, ""
+        with _OPENER.open(request, timeout=settings.HOST_PLATFORM_WEBHOOK_TIMEOUT) as response:
+            return Answer(response.status, body=_read_answer(response))
     except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        return 0, f"{type(exc).__name__}: {exc}"[:500]
+        return Answer(exc.code, body=_read_answer(exc), error=f"HTTP {exc.code}")
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+        return Answer(0, error=f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _wait_for_receiver(delivery_id: int) -> str:
+    """No receiver is configured: leave the delivery pending, say why, and look again later.
+
+    Nothing is recorded as delivered and no attempt is used up; the error is logged on
+    every look so an operator cannot miss it.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None or delivery.state != WebhookDelivery.State.PENDING:
+            return "skipped"
+        if delivery.next_attempt_at and delivery.next_attempt_at > now:
+            return "skipped"
+        delivery.last_error = UNCONFIGURED_ERROR
+        delivery.next_attempt_at = now + timedelta(seconds=UNCONFIGURED_RECHECK_SECONDS)
+        delivery.updated_at = now
+        delivery.save(update_fields=["last_error", "next_attempt_at", "updated_at"])
+        timers.schedule(RETRY_TIMER, delivery, delivery.next_attempt_at)
+    logger.error("webhook %s (%s) not sent: %s", delivery.idempotency_key, delivery.event, UNCONFIGURED_ERROR)
+    return "unconfigured"
 
 
 def _permanent(status: int) -> bool:
@@ -174,16 +248,20 @@ def _permanent(status: int) -> bool:
 
 def delivery_attempt(delivery_id: int) -> str:
     """Deliver once if due; record the result. Returns an outcome word (for the task log)."""
+    if receiver() == "none":
+        return _wait_for_receiver(delivery_id)
     attempt = _claim_attempt(delivery_id)
     if attempt is None:
         return "skipped"
-    status, error = _send(attempt)
+    answer = _send(attempt)
+    status, error = answer.status, answer.error
     now = timezone.now()
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().get(pk=attempt.delivery_id)
         if delivery.state != WebhookDelivery.State.PENDING:
             return "skipped"
         delivery.response_status = status or None
+        delivery.response_body = answer.body
         delivery.updated_at = now
         if 200 <= status < 300:
             delivery.state = WebhookDelivery.State.DONE
@@ -203,7 +281,7 @@ def delivery_attempt(delivery_id: int) -> str:
             outcome = "escalated"
         else:
             delivery.last_error = error
-            delivery.save(update_fields=["response_status", "updated_at", "last_error"])
+            delivery.save(update_fields=["response_status", "response_body", "updated_at", "last_error"])
             return "retry"
         delivery.save()
         timers.cancel(RETRY_TIMER, delivery)
@@ -257,23 +335,25 @@ def delivery_retry_now(*, delivery: WebhookDelivery, actor: str) -> WebhookDeliv
 
 
 def demo_platform_receive(*, body: bytes, headers) -> DemoPlatformAction:
-    """What the demo platform does with a webhook: check it, record it once, answer.
+    """What the demo platform does with a webhook: verify it as any receiver would (Standard
+    Webhooks signature and timestamp), record it once per webhook-id, answer.
 
-    ``headers`` is any mapping with the webhook's header names (case as sent).
+    ``headers`` is any mapping of the request's headers (names in any case). Refused with
+    404 unless the demo platform is switched on (settings.DEMO_PLATFORM).
     """
-    signature = headers.get(signing.SIGNATURE_HEADER, "")
-    timestamp = headers.get(signing.TIMESTAMP_HEADER, "")
-    if not signing.verify(settings.WEBHOOK_SECRET, timestamp, body, signature, now=int(time.time())):
+    if not settings.DEMO_PLATFORM:
+        raise NotFound("There is no demo platform here.")
+    if not signing.verify(signing_keys(), headers, body, now=int(time.time())):
         raise Forbidden("Bad or missing signature.", code="bad_signature")
-    key = headers.get(signing.IDEMPOTENCY_HEADER, "")
+    key = {str(k).lower(): v for k, v in headers.items()}[signing.ID_HEADER]
     try:
         envelope = json.loads(body)
-        event = str(envelope["event"])
+        event = str(envelope["type"])
         data = envelope.get("data") or {}
     except (ValueError, KeyError, TypeError):
-        raise InvalidInput("The body is not a webhook envelope.") from None
-    if not key or key != envelope.get("id"):
-        raise InvalidInput("The Idempotency-Key header must match the body's id.")
+        raise InvalidInput("The body is not a webhook payload (type, timestamp, data).") from None
+    if envelope.get("id", key) != key:
+        raise InvalidInput("The webhook-id header must match the body's id.")
     now = timezone.now()
     with transaction.atomic():
         action, created = DemoPlatformAction.objects.select_for_update().get_or_create(

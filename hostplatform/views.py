@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -18,9 +19,10 @@ from takedown.access import staff_required
 from takedown.exceptions import DomainError, json_error_response
 
 
-@csrf_exempt  # machine-to-machine: authenticated by the HMAC signature, not a cookie
+@csrf_exempt  # machine-to-machine: authenticated by the Standard Webhooks signature, not a cookie
 @require_POST
 def demo_webhook(request: HttpRequest) -> JsonResponse:
+    """The demo platform's receiving end; it exists only with settings.DEMO_PLATFORM on."""
     try:
         action = services.demo_platform_receive(body=request.body, headers=request.headers)
     except DomainError as exc:
@@ -32,6 +34,8 @@ def demo_webhook(request: HttpRequest) -> JsonResponse:
 @staff_required(*REVIEWERS)
 def demo_log(request: HttpRequest) -> HttpResponse:
     """The far end of the loop, for demonstrations: what the demo platform carried out."""
+    if not settings.DEMO_PLATFORM:
+        raise Http404("There is no demo platform here.")
     return render(request, "hostplatform/demo_log.html", {
         "actions": DemoPlatformAction.objects.all()[:200],
         "pending": WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING).count(),

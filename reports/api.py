@@ -287,9 +287,27 @@ class TransparencyApi(APIView):
 # --- Statements of reasons -------------------------------------------------------------
 
 
+class WithheldOut(serializers.Serializer):
+    decision_id = serializers.IntegerField()
+    puid = serializers.CharField()
+    reason = serializers.ChoiceField(choices=["not_a_country", "outside_eea", "invalid"])
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class StatementsBatchOut(serializers.Serializer):
+    statements = serializers.ListField(
+        child=serializers.DictField(), help_text="1 to 100 statements, each valid under the database's rules"
+    )
+    withheld = WithheldOut(many=True, help_text="Decisions in this batch's range whose statement is not emitted")
+    next_after = serializers.IntegerField(allow_null=True)
+    next = serializers.URLField(allow_null=True, help_text="The next batch; null at the end. Never an empty batch.")
+
+
 class StatementsOfReasonsApi(APIView):
-    """Statements of reasons in batches of at most 100, ready for the DSA database's
-    multiple endpoint (``{"statements": [...]}``). Follow ``next`` for the next batch."""
+    """Statements of reasons in batches of 1 to 100, ready for the DSA database's multiple
+    endpoint (``{"statements": [...]}``). Follow ``next`` for the next batch; a batch is empty
+    only when nothing at all is left to export. Statements the database would refuse are
+    never emitted: they are listed in ``withheld`` with the reasons."""
 
     permission_classes = [HasRole.of(roles.SENIOR_MODERATOR, roles.ADMIN, roles.MODERATOR, roles.PLATFORM)]
     renderer_classes = [JSONRenderer, DsaRenderer]
@@ -300,7 +318,7 @@ class StatementsOfReasonsApi(APIView):
             OpenApiParameter("after", int, description="Cursor: the `next_after` of the previous batch"),
             OpenApiParameter("limit", int, description=f"At most {BATCH_LIMIT}"),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses=StatementsBatchOut,
     )
     def get(self, request: Request) -> Response:
         try:
@@ -316,6 +334,9 @@ class StatementsOfReasonsApi(APIView):
             next_url = request.build_absolute_uri(
                 f"{request.path}?format=dsa&after={batch.next_after}&limit={limit}"
             )
-        return Response(
-            {"statements": batch.statements, "next_after": batch.next_after, "next": next_url, "skipped": batch.skipped}
-        )
+        return Response({
+            "statements": batch.statements,
+            "withheld": [w.as_dict() for w in batch.withheld],
+            "next_after": batch.next_after,
+            "next": next_url,
+        })

@@ -14,7 +14,11 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-BATCH_LIMIT = 100  # "The multiple endpoint is capable of making 100 statements per call."
+from takedown import countries
+
+# "The multiple endpoint is capable of making 100 statements per call"; its request rule is
+# ``statements: required|array|between:1,100`` (StatementMultipleAPIController).
+BATCH_LIMIT = 100
 
 DECISION_VISIBILITIES = frozenset(
     {
@@ -102,11 +106,8 @@ YES_NO = frozenset({"Yes", "No"})
 AUTOMATED_DECISIONS = frozenset(
     {"AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY", "AUTOMATED_DECISION_NOT_AUTOMATED"}
 )
-EU_COUNTRY_CODES = (
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
-)
-EEA_COUNTRY_CODES = (*EU_COUNTRY_CODES, "IS", "LI", "NO")
-EUROPEAN_COUNTRY_CODES = frozenset(EEA_COUNTRY_CODES)
+# territorial_scope: EU/EEA members only, ISO codes ("GR", never "EL"); see takedown.countries.
+EUROPEAN_COUNTRY_CODES = countries.EEA_SET
 ISO_639_1 = frozenset(
     (
         "aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy "
@@ -310,8 +311,8 @@ def validate_batch(statements: Iterable[Mapping[str, Any]]) -> dict[str, dict[st
     """Errors by ``statement_<index>``, as the API's multiple endpoint reports them."""
     statements = list(statements)
     errors: dict[str, dict[str, list[str]]] = {}
-    if len(statements) > BATCH_LIMIT:
-        errors["statements"] = {"statements": [f"at most {BATCH_LIMIT} statements per batch"]}
+    if not 1 <= len(statements) <= BATCH_LIMIT:
+        errors["statements"] = {"statements": [f"between 1 and {BATCH_LIMIT} statements per batch"]}
     seen: set[str] = set()
     for index, statement in enumerate(statements):
         found = validate(statement)

@@ -130,3 +130,49 @@ class ReferralStep(models.Model):
 
     def __str__(self) -> str:
         return f"referral {self.referral_id}: {self.status} by {self.actor}"
+
+
+class DsaSubmission(models.Model):
+    """One call to the DSA Transparency Database's multiple-statements endpoint."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", _("Created")  # 201: every statement of the call is in the database
+        REFUSED = "refused", _("Refused")  # 422: none created; the refused ones are recorded apart
+        FAILED = "failed", _("Failed")  # no answer, 429, 5xx, 401...: tried again later
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    statements = models.PositiveSmallIntegerField()
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.statements} statements: {self.outcome}"
+
+
+class DsaStatementResult(models.Model):
+    """What became of one decision's statement of reasons: in the database (with its uuid),
+    refused by it, or withheld here because it breaks the database's rules. One per decision;
+    a decision without a row is still to be submitted."""
+
+    class State(models.TextChoices):
+        ACCEPTED = "accepted", _("In the database")
+        REFUSED = "refused", _("Refused by the database")
+        WITHHELD = "withheld", _("Withheld: breaks the database's rules")
+
+    decision_id = models.BigIntegerField(unique=True)
+    puid = models.CharField(max_length=500, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices)
+    reason = models.CharField(max_length=40, blank=True)
+    errors = models.JSONField(default=dict, blank=True)
+    uuid = models.CharField(max_length=64, blank=True, help_text="The database's id of the statement")
+    submission = models.ForeignKey(DsaSubmission, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="results")
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.puid}: {self.state}"

@@ -4,6 +4,9 @@ One statement per restrictive decision; ``puid`` is ``<prefix>-decision-<id>``, 
 and stable, so re-submitting a batch is recognised by the database as a repeat. Free
 text is scrubbed of the case's names and contact data and of anything that looks like
 an e-mail, phone or ID number: the database must receive no personal data (DSA Art. 24(5)).
+
+Every statement is checked with ``reports.dsa.validate`` before it leaves: one the database
+would refuse is never emitted but listed, with its reasons, as withheld. Nothing vanishes.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.db.models import QuerySet
 
-from reports.dsa import BATCH_LIMIT, EEA_COUNTRY_CODES, EUROPEAN_COUNTRY_CODES
+from reports.dsa import BATCH_LIMIT, validate
+from takedown import countries
 
 VISIBILITY = {
     "remove": "DECISION_VISIBILITY_CONTENT_REMOVED",
@@ -42,8 +47,12 @@ REDACTED = "[redacted]"
 
 
 def puid_prefix() -> str:
-    prefix = re.sub(r"[^a-zA-Z0-9_-]", "-", getattr(settings, "DSA_PUID_PREFIX", "takedown"))
+    prefix = re.sub(r"[^a-zA-Z0-9_-]", "-", settings.DSA_PUID_PREFIX)
     return prefix or "takedown"
+
+
+def puid_for(decision_id: int) -> str:
+    return f"{puid_prefix()}-decision-{decision_id}"
 
 
 def scrub(text: str, names: list[str]) -> str:
@@ -59,20 +68,48 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _territorial_scope(codes: list[str]) -> list[str]:
-    """The EU/EEA part of the decision's scope; an empty scope means worldwide."""
-    if not codes:
-        return list(EEA_COUNTRY_CODES)
-    return sorted({c.upper() for c in codes} & EUROPEAN_COUNTRY_CODES)
+class Reason:
+    NOT_A_COUNTRY = "not_a_country"  # a stored scope code that is not ISO 3166-1
+    OUTSIDE_EEA = "outside_eea"  # the measure has no effect in the EU/EEA
+    INVALID = "invalid"  # the statement breaks a rule of the database
 
 
-def statement_for(decision) -> dict[str, Any] | None:
-    """The statement of one decision, or None when it is not one the database takes
-    (no restriction, or no effect in the EU/EEA)."""
+@dataclass(frozen=True)
+class Withheld:
+    """A restrictive decision whose statement is not emitted, and why."""
+
+    decision_id: int
+    puid: str
+    reason: str
+    errors: dict[str, list[str]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"decision_id": self.decision_id, "puid": self.puid, "reason": self.reason, "errors": self.errors}
+
+
+def export(decision) -> dict[str, Any] | Withheld:
+    """The decision's statement, valid under the database's rules, or why it is withheld."""
+    codes = list(decision.territorial_scope or [])
+    _valid, invalid = countries.normalise(codes)
+    if invalid:
+        return Withheld(decision.pk, puid_for(decision.pk), Reason.NOT_A_COUNTRY,
+                        {"territorial_scope": countries.scope_errors(codes)})
+    scope = countries.eea_part(codes)
+    if not scope:
+        return Withheld(decision.pk, puid_for(decision.pk), Reason.OUTSIDE_EEA, {
+            "territorial_scope": [f"No EU/EEA country in the decision's scope ({', '.join(codes)}): "
+                                  "the database only records decisions with effect there."]})
+    statement = statement_for(decision, scope)
+    errors = validate(statement)
+    if errors:
+        return Withheld(decision.pk, statement["puid"], Reason.INVALID, errors)
+    return statement
+
+
+def statement_for(decision, scope: list[str]) -> dict[str, Any]:
+    """The statement of one restrictive decision over the EU/EEA part of its scope (not yet
+    validated: ``export`` is the way out)."""
     complaint = decision.complaint
-    scope = _territorial_scope(list(decision.territorial_scope or []))
-    if decision.measure not in EXPORTED_MEASURES or not scope:
-        return None
     names = [
         complaint.complainant_name,
         complaint.victim_name,
@@ -99,7 +136,7 @@ def statement_for(decision) -> dict[str, Any] | None:
         "automated_decision": (
             "AUTOMATED_DECISION_PARTIALLY" if decision.automated_decision else "AUTOMATED_DECISION_NOT_AUTOMATED"
         ),
-        "puid": f"{puid_prefix()}-decision-{decision.pk}",
+        "puid": puid_for(decision.pk),
     }
     end = decision.end_date.isoformat() if decision.end_date else None
     if decision.measure in VISIBILITY:
@@ -141,31 +178,51 @@ def statement_for(decision) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class Batch:
-    statements: list[dict[str, Any]]
+    statements: list[dict[str, Any]]  # 1..100, except when nothing at all is left to export
+    decision_ids: list[int]  # the decision of each statement, in the same order
+    withheld: list[Withheld]  # decisions in this batch's range whose statement is not emitted
     next_after: int | None  # the cursor for the following batch, None at the end
-    skipped: int  # decisions in this range that the database does not take
 
 
-def statements_batch(*, after: int = 0, limit: int = BATCH_LIMIT) -> Batch:
-    """Up to ``limit`` (at most 100) statements of decisions with id > ``after``, in id order.
-
-    One query per batch whatever its size.
-    """
+def exported_decisions() -> QuerySet:
     decision_model = apps.get_model("moderation", "Decision")
+    return decision_model.objects.filter(measure__in=EXPORTED_MEASURES)
+
+
+def statements_batch(*, after: int = 0, limit: int = BATCH_LIMIT, decisions: QuerySet | None = None) -> Batch:
+    """Up to ``limit`` (1..100) valid statements of decisions with id > ``after``, in id order.
+
+    A batch covers the decisions up to its last statement (up to the end for the last
+    batch); the withheld ones in that range are listed with it. ``next_after`` is given only
+    when another statement exists beyond, so following it never yields an empty batch.
+    Usually one query: rows are read ``limit + 1`` at a time until the batch is full and one
+    more statement is seen (or the rows run out).
+    """
     limit = max(1, min(int(limit), BATCH_LIMIT))
-    rows = list(
-        decision_model.objects.filter(pk__gt=after, measure__in=EXPORTED_MEASURES)
-        .select_related("complaint")
-        .order_by("pk")[: limit + 1]
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    statements = []
-    skipped = 0
-    for decision in rows:
-        statement = statement_for(decision)
-        if statement is None:
-            skipped += 1
-        else:
-            statements.append(statement)
-    return Batch(statements=statements, next_after=rows[-1].pk if more and rows else None, skipped=skipped)
+    queryset = (decisions if decisions is not None else exported_decisions()).select_related("complaint").order_by("pk")
+    statements: list[dict[str, Any]] = []
+    decision_ids: list[int] = []
+    withheld: list[Withheld] = []
+    withheld_after_last: list[Withheld] = []
+    cursor, more = after, False
+    while not more:
+        rows = list(queryset.filter(pk__gt=cursor)[: limit + 1])
+        for decision in rows:
+            outcome = export(decision)
+            if isinstance(outcome, Withheld):
+                withheld_after_last.append(outcome)
+                continue
+            if len(statements) == limit:
+                more = True  # a statement beyond this batch: there is a next one
+                break
+            statements.append(outcome)
+            decision_ids.append(decision.pk)
+            withheld += withheld_after_last
+            withheld_after_last = []
+        if len(rows) <= limit:
+            break
+        cursor = rows[-1].pk
+    if not more:
+        withheld += withheld_after_last  # the last batch covers everything to the end
+    return Batch(statements=statements, decision_ids=decision_ids, withheld=withheld,
+                 next_after=decision_ids[-1] if more else None)

@@ -32,6 +32,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    "reports-dsa-submit": {
+        "task": "reports.dsa_submit",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "prevention-detect-spikes": {
         "task": "prevention.detect_spikes",
         "schedule": 10.0,

@@ -274,8 +274,6 @@ def _development_key(label: str) -> str:
 # Ed25519 private key (32 raw bytes, base64) that signs audit checkpoints and exports.
 AUDIT_SIGNING_KEY = _secret("AUDIT_SIGNING_KEY", _development_key("audit-signing"))
 AUDIT_LOG_ORIGIN = env.str("AUDIT_LOG_ORIGIN", default="takedown.example/audit-log")
-# HMAC secret for webhooks to the host platform.
-WEBHOOK_SECRET = _secret("WEBHOOK_SECRET", _development_key("webhook"))
 # Keys for field-level encryption of complainants' personal data (newest first).
 FIELD_ENCRYPTION_KEYS = env.list(
     "FIELD_ENCRYPTION_KEYS", default=[] if PRODUCTION else [_development_key("field-encryption")]
@@ -292,6 +290,59 @@ for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS):
         raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS[{_position}] must be a base64-encoded 32-byte key")
 # Key for the keyed hashes of staydown fingerprints.
 FINGERPRINT_KEY = _secret("FINGERPRINT_KEY", _development_key("fingerprint"))
+
+# --- Host-platform webhooks (Standard Webhooks) ------------------------------------------
+# Where instructions to the host platform are POSTed. Empty: nowhere, and deliveries wait
+# (pending, with the reason in last_error and on /healthz) until it is set, unless the
+# built-in demo platform is switched on below.
+HOST_PLATFORM_WEBHOOK_URL = env.str("HOST_PLATFORM_WEBHOOK_URL", default="").strip()
+if HOST_PLATFORM_WEBHOOK_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _hook = _urlsplit(HOST_PLATFORM_WEBHOOK_URL)
+    if _hook.scheme not in {"http", "https"} or not _hook.hostname:
+        raise ImproperlyConfigured("HOST_PLATFORM_WEBHOOK_URL must be an http:// or https:// URL")
+HOST_PLATFORM_WEBHOOK_MAX_ATTEMPTS = env.int("HOST_PLATFORM_WEBHOOK_MAX_ATTEMPTS", default=8)
+HOST_PLATFORM_WEBHOOK_TIMEOUT = env.float("HOST_PLATFORM_WEBHOOK_TIMEOUT", default=15.0)
+# Signing secrets, ``whsec_`` + base64 of 24 to 64 random bytes, comma-separated, newest
+# first: every delivery carries one signature per secret, so a platform can switch to a new
+# secret while the old one is still accepted (Standard Webhooks rotation).
+if PRODUCTION and not env.str("WEBHOOK_SECRETS", default="") and env.str("WEBHOOK_SECRET", default=""):
+    raise ImproperlyConfigured(
+        "WEBHOOK_SECRET is replaced by WEBHOOK_SECRETS: one or more whsec_<base64> secrets, comma-separated"
+    )
+WEBHOOK_SECRETS = env.list(
+    "WEBHOOK_SECRETS",
+    default=[] if PRODUCTION else ["whsec_" + _development_key("webhook")],
+)
+WEBHOOK_SECRETS = [_s.strip() for _s in WEBHOOK_SECRETS if _s.strip()]
+if PRODUCTION and not WEBHOOK_SECRETS:
+    raise ImproperlyConfigured("WEBHOOK_SECRETS must be set in the environment in production")
+for _position, _key in enumerate(WEBHOOK_SECRETS):
+    try:
+        _raw_key = base64.b64decode(_key.removeprefix("whsec_"), validate=True) if _key.startswith("whsec_") else b""
+    except ValueError:
+        _raw_key = b""
+    if not 24 <= len(_raw_key) <= 64:
+        raise ImproperlyConfigured(f"WEBHOOK_SECRETS[{_position}] must be whsec_ + base64 of 24 to 64 random bytes")
+# The built-in demo host platform (``make run``): it receives the deliveries in-process when
+# no URL is set, and answers at /demo-platform/webhook. Never in production, where a delivery
+# recorded as carried out must have reached the real platform.
+DEMO_PLATFORM = env.bool("DEMO_PLATFORM", default=not PRODUCTION)
+if PRODUCTION and DEMO_PLATFORM:
+    raise ImproperlyConfigured("DEMO_PLATFORM cannot be on in production: set HOST_PLATFORM_WEBHOOK_URL")
+
+# --- DSA Transparency Database ----------------------------------------------------------
+# Statements of reasons carry ``puid`` = ``<DSA_PUID_PREFIX>-decision-<id>``.
+DSA_PUID_PREFIX = env.str("DSA_PUID_PREFIX", default="takedown")
+# The database's multiple-statements endpoint (…/api/v1/statements) and the platform's API
+# token. Empty URL: statements are only exported, never submitted.
+DSA_TDB_URL = env.str("DSA_TDB_URL", default="").strip()
+DSA_TDB_TOKEN = env.str("DSA_TDB_TOKEN", default="")
+if DSA_TDB_URL and not DSA_TDB_TOKEN:
+    raise ImproperlyConfigured("DSA_TDB_TOKEN must be set when DSA_TDB_URL is")
+DSA_TDB_TIMEOUT = env.float("DSA_TDB_TIMEOUT", default=30.0)
+DSA_TDB_MAX_RETRIES = env.int("DSA_TDB_MAX_RETRIES", default=6)
 
 # --- REST framework ----------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -315,6 +366,20 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1 for its top-level ``webhooks``: the events sent to the host platform, documented
+    # with their payloads and Standard Webhooks headers (hostplatform/openapi.py).
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": [
+        "hostplatform.openapi.measure_apply",
+        "hostplatform.openapi.measure_lift",
+        "hostplatform.openapi.poster_notice",
+        "hostplatform.openapi.intervention_apply",
+        "hostplatform.openapi.intervention_lift",
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hostplatform.openapi.add_webhook_headers",
+    ],
 }
 
 # --- Rate limits: "count/seconds" per client key ---------------------------------------

@@ -28,6 +28,7 @@ from moderation.services.common import (
     require_reviewer,
     submitter_key_for,
 )
+from takedown import countries
 from takedown.exceptions import Conflict, Forbidden, InvalidInput
 
 MEASURE_END = "measure_end"
@@ -68,9 +69,9 @@ def check_statement(data: DecisionInput) -> None:
         errors["manifestly_unfounded"] = ["Only a no_action decision can find a notice manifestly unfounded."]
     if data.end_date and data.end_date <= timezone.now().date():
         errors["end_date"] = ["The end date must be in the future."]
-    bad_scope = [c for c in data.territorial_scope if not (isinstance(c, str) and len(c) == 2 and c.isalpha())]
-    if bad_scope:
-        errors["territorial_scope"] = ["Use two-letter country codes (ISO 3166-1 alpha-2)."]
+    scope_errors = countries.scope_errors(data.territorial_scope)
+    if scope_errors:
+        errors["territorial_scope"] = scope_errors
     if errors:
         raise InvalidInput("The statement of reasons is incomplete.", fields=errors)
 
@@ -167,7 +168,7 @@ def do_decide(complaint: Complaint, *, user, data: DecisionInput, items: list[Co
         complaint=complaint,
         measure=data.measure,
         item_ids=[i.pk for i in items],
-        territorial_scope=[c.upper() for c in data.territorial_scope],
+        territorial_scope=countries.normalise(data.territorial_scope)[0],
         end_date=data.end_date,
         facts=data.facts.strip(),
         ground_type=data.ground_type,

@@ -69,8 +69,8 @@ class Platform:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                platform.requests.append({"key": self.headers.get("Idempotency-Key"),
-                                          "signature": self.headers.get("X-Takedown-Signature"),
+                platform.requests.append({"key": self.headers.get("webhook-id"),
+                                          "signature": self.headers.get("webhook-signature"),
                                           "body": json.loads(body)})
                 if len(platform.requests) == 1:
                     platform.first_arrived.set()

@@ -67,6 +67,9 @@ def test_other_values_require_their_text():
         ("automated_detection", "yes"),
         ("automated_decision", "Yes"),
         ("territorial_scope", ["CN"]),
+        ("territorial_scope", ["EL"]),  # the database takes Greece as GR only
+        ("end_date_visibility_restriction", "2038-01-02"),
+        ("end_date_account_restriction", "2040-01-01"),
         ("territorial_scope", []),
         ("content_type", []),
         ("application_date", "03-01-2026"),
@@ -102,3 +105,18 @@ def test_batches_hold_at_most_one_hundred_statements_with_unique_puids():
     assert errors == {"statement_1": {"puid": ["not unique within the platform"]}}
     many = [good(puid=f"p{i}") for i in range(101)]
     assert "statements" in validate_batch(many)
+    assert "statements" in validate_batch([])  # the multiple endpoint takes 1 to 100
+    assert validate_batch(many[:100]) == {}
+
+
+def test_the_country_lists_are_the_databases_and_iso_3166():
+    from takedown import countries
+
+    # EuropeanCountriesService::EUROPEAN_COUNTRY_CODES of the Transparency Database.
+    assert countries.EEA == tuple(
+        "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK".split()
+    )
+    assert len(countries.EU) == 27 and set(countries.EU) < set(countries.EEA)
+    assert countries.normalise(["el", "Uk", "cn", "ZZ", "XK", 7]) == (["CN", "GB", "GR"], ["ZZ", "XK", "7"])
+    assert countries.eea_part([]) == list(countries.EEA)  # worldwide
+    assert countries.eea_part(["CN"]) == [] and countries.eea_part(["EL", "CN", "NO"]) == ["GR", "NO"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -17,12 +18,12 @@ from django.test import Client
 from takedown.crypto import generate_key
 
 BASE = Path(settings.BASE_DIR)
-REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "AUDIT_SIGNING_KEY", "WEBHOOK_SECRET", "FIELD_ENCRYPTION_KEYS", "FINGERPRINT_KEY")
+REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "AUDIT_SIGNING_KEY", "WEBHOOK_SECRETS", "FIELD_ENCRYPTION_KEYS", "FINGERPRINT_KEY")
 
 
 def production_env(tmp_path, **overrides) -> dict[str, str]:
     # A test session may set DJANGO_ALLOW_ASYNC_UNSAFE (browser tests); a deployment never does.
-    drop = {*REQUIRED, "DEBUG", "TAKEDOWN_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    drop = {*REQUIRED, "DEBUG", "TAKEDOWN_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE", "WEBHOOK_SECRET", "DEMO_PLATFORM"}
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         TAKEDOWN_ENV="production",
@@ -30,7 +31,7 @@ def production_env(tmp_path, **overrides) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="takedown.example",
         AUDIT_SIGNING_KEY=generate_key(),
-        WEBHOOK_SECRET=secrets.token_urlsafe(32),
+        WEBHOOK_SECRETS="whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
         FIELD_ENCRYPTION_KEYS=generate_key(),
         FINGERPRINT_KEY=secrets.token_urlsafe(32),
     )
@@ -77,6 +78,11 @@ def test_production_refuses_to_start_without_each_secret(tmp_path, missing):
         ({"SECRET_KEY": "django-insecure-" + "x" * 60}, "SECRET_KEY is too weak"),
         ({"DEBUG": "true"}, "DEBUG must be off"),
         ({"FIELD_ENCRYPTION_KEYS": "not-a-key"}, "FIELD_ENCRYPTION_KEYS"),
+        ({"WEBHOOK_SECRETS": "whsec_c2hvcnQ="}, "WEBHOOK_SECRETS[0]"),
+        ({"WEBHOOK_SECRETS": None, "WEBHOOK_SECRET": "an-old-style-secret"}, "replaced by WEBHOOK_SECRETS"),
+        ({"DEMO_PLATFORM": "true"}, "DEMO_PLATFORM cannot be on in production"),
+        ({"HOST_PLATFORM_WEBHOOK_URL": "ftp://platform.example/hook"}, "HOST_PLATFORM_WEBHOOK_URL"),
+        ({"DSA_TDB_URL": "https://tdb.example/api/v1/statements"}, "DSA_TDB_TOKEN"),
     ],
 )
 def test_production_refuses_weak_or_unsafe_configuration(tmp_path, overrides, message):
