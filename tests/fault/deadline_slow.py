@@ -33,9 +33,10 @@ def _slowed(inner):
 
 
 for _kind in (RESPONSE_REMINDER, RESPONSE_BREACH):
-    _inner = registry._HANDLERS[_kind]
+    _inner = registry.timer_handlers.get(_kind)
     if not getattr(_inner, "slowed", False):
-        registry._HANDLERS[_kind] = _slowed(_inner)
+        # Replaced in place: the registry refuses a second handler for a kind.
+        registry.timer_handlers._handlers[_kind] = _slowed(_inner)
 
 
 def _announce_ready(**_kwargs) -> None:
