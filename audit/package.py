@@ -155,6 +155,12 @@ def _check_label(label: str, value: str) -> None:
         raise PackageError(f"bag-info value of {label!r} holds a newline")
 
 
+def _proof_line(event_id: Any, leaf_index: int, tree_size: int, path: Sequence[bytes]) -> bytes:
+    """One line of proofs.jsonl: the event's leaf and its audit path to the checkpoint."""
+    proof = {"event_id": event_id, "leaf_index": leaf_index, "tree_size": tree_size, "path": [h.hex() for h in path]}
+    return _PROOF_ENCODER.encode(proof).encode("ascii") + b"\n"
+
+
 class PackageWriter:
     """Writes one export package. Use as a context manager; ``close()`` signs it.
 
@@ -292,7 +298,6 @@ class PackageWriter:
             def event_lines() -> Iterator[bytes]:
                 nonlocal count
                 proof_iter = iter(proofs)
-                encode = _PROOF_ENCODER.encode
                 batch: list[bytes] = []
                 for event in events:
                     try:
@@ -307,17 +312,7 @@ class PackageWriter:
                             f"the checkpoint's tree of size {tree_size}"
                         )
                     line = canonical_bytes(event)
-                    spool.write(
-                        encode(
-                            {
-                                "event_id": event["id"],
-                                "leaf_index": leaf_index,
-                                "tree_size": tree_size,
-                                "path": [h.hex() for h in path],
-                            }
-                        ).encode("ascii")
-                        + b"\n"
-                    )
+                    spool.write(_proof_line(event["id"], leaf_index, tree_size, path))
                     count += 1
                     batch.append(line)
                     batch.append(b"\n")

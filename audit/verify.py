@@ -287,17 +287,42 @@ def _iter_lines(bag: _Bag, name: str) -> Iterator[bytes]:
 
 
 def _check(bag: _Bag, public_key: Ed25519PublicKey, key_name: str | None) -> Report:
+    """Every check, in the order that names the first problem most precisely."""
     names = bag.names()
     name_set = set(names)
+    _check_bagit(bag, name_set)
+    tag_manifest = _check_signature(bag, name_set, public_key)
+    _check_tag_files(bag, names, name_set, tag_manifest)
+    manifest, payload = _check_payload(bag, names, name_set)
+    info = _check_oxum(bag, payload)
+    if EVIDENCE_CSV in manifest:
+        # The evidence list must agree with the manifest.
+        _check_evidence_list(bag.read(EVIDENCE_CSV), manifest)
+    checkpoint = _check_checkpoint(bag, manifest, public_key, key_name)
+    events = _check_events(bag, manifest, checkpoint)
+    expected_events = info.get("Event-Count")
+    if expected_events is not None and expected_events != str(events):
+        raise Problem(f"{BAG_INFO}: Event-Count is {expected_events}, {EVENTS} has {events} events")
+    return Report(
+        problem=None,
+        files=len(manifest),
+        events=events,
+        tree_size=checkpoint.tree_size,
+        origin=checkpoint.origin,
+    )
 
-    # 1. bag structure
+
+def _check_bagit(bag: _Bag, name_set: set[str]) -> None:
+    """1. bag structure."""
     if BAGIT not in name_set:
         raise Problem(f"{BAGIT} is missing: this is not a BagIt bag")
     bagit = bag.read(BAGIT).decode("utf-8", "replace")
     if not re.match(r"BagIt-Version: 1\.\d+\r?\nTag-File-Character-Encoding: UTF-8\r?\n", bagit):
         raise Problem(f"{BAGIT}: not 'BagIt-Version: 1.x' with UTF-8 tag files")
 
-    # 2. the signature over the tag manifest anchors everything else
+
+def _check_signature(bag: _Bag, name_set: set[str], public_key: Ed25519PublicKey) -> bytes:
+    """2. the signature over the tag manifest anchors everything else; returns the manifest."""
     for required in (TAG_MANIFEST, SIGNATURE):
         if required not in name_set:
             raise Problem(f"{required} is missing")
@@ -316,8 +341,11 @@ def _check(bag: _Bag, public_key: Ed25519PublicKey, key_name: str | None) -> Rep
             f"{SIGNATURE}: the signature over {TAG_MANIFEST} does not verify with the given "
             f"public key ({TAG_MANIFEST} or its signature was altered, or another key signed it)"
         ) from None
+    return tag_manifest
 
-    # 3. tag files
+
+def _check_tag_files(bag: _Bag, names: list[str], name_set: set[str], tag_manifest: bytes) -> None:
+    """3. tag files: each listed, present and unchanged; nothing else outside data/."""
     tags = _parse_manifest(tag_manifest, TAG_MANIFEST)
     for tag_name in TAG_FILES:
         if tag_name not in tags:
@@ -340,7 +368,9 @@ def _check(bag: _Bag, public_key: Ed25519PublicKey, key_name: str | None) -> Rep
         ):
             raise Problem(f"{name}: a file outside data/ that {TAG_MANIFEST} does not list")
 
-    # 4. the payload manifest against the payload folder
+
+def _check_payload(bag: _Bag, names: list[str], name_set: set[str]) -> tuple[dict[str, str], list[str]]:
+    """4-5. the payload manifest against the payload folder, then every payload file's hash."""
     manifest = _parse_manifest(bag.read(MANIFEST), MANIFEST)
     for path in manifest:
         if not path.startswith("data/"):
@@ -352,15 +382,16 @@ def _check(bag: _Bag, public_key: Ed25519PublicKey, key_name: str | None) -> Rep
     for path in payload:
         if path not in manifest:
             raise Problem(f"{path}: present in the bag but not listed in {MANIFEST} (file added)")
-
-    # 5. every payload file's hash
     for path, digest in manifest.items():
         actual = _sha256_of(bag, path)
         if actual != digest:
             raise Problem(f"{path}: SHA-256 is {actual}, {MANIFEST} says {digest} (file altered)")
+    return manifest, payload
 
-    # 6. Payload-Oxum. Checked after the hashes, though BagIt meant it as a quick
-    # pre-check: a hash mismatch names the altered file, an Oxum mismatch would not.
+
+def _check_oxum(bag: _Bag, payload: list[str]) -> dict[str, str]:
+    """6. Payload-Oxum; returns bag-info. Checked after the hashes, though BagIt meant it as a
+    quick pre-check: a hash mismatch names the altered file, an Oxum mismatch would not."""
     info = _parse_bag_info(bag.read(BAG_INFO))
     oxum = info.get("Payload-Oxum")
     if oxum is None or not re.fullmatch(r"\d+\.\d+", oxum):
@@ -372,34 +403,21 @@ def _check(bag: _Bag, public_key: Ed25519PublicKey, key_name: str | None) -> Rep
             f"{BAG_INFO}: Payload-Oxum {oxum} does not match the payload "
             f"({actual_octets} bytes in {len(payload)} files)"
         )
+    return info
 
-    # 7. the evidence list must agree with the manifest
-    if EVIDENCE_CSV in manifest:
-        _check_evidence_list(bag.read(EVIDENCE_CSV), manifest)
 
-    # 8. checkpoint
+def _check_checkpoint(bag: _Bag, manifest: dict[str, str], public_key: Ed25519PublicKey,
+                      key_name: str | None) -> Checkpoint:
+    """8. the signed checkpoint the event proofs lead to."""
     if CHECKPOINT not in manifest:
         raise Problem(f"{CHECKPOINT} is missing: the events cannot be checked against the log")
     try:
         checkpoint_text = bag.read(CHECKPOINT).decode("utf-8")
-        checkpoint = verify_checkpoint(checkpoint_text, public_key, key_name)
+        return verify_checkpoint(checkpoint_text, public_key, key_name)
     except UnicodeDecodeError:
         raise Problem(f"{CHECKPOINT}: not UTF-8") from None
     except CheckpointError as exc:
         raise Problem(f"{CHECKPOINT}: {exc}") from None
-
-    # 9. events and their proofs
-    events = _check_events(bag, manifest, checkpoint)
-    expected_events = info.get("Event-Count")
-    if expected_events is not None and expected_events != str(events):
-        raise Problem(f"{BAG_INFO}: Event-Count is {expected_events}, {EVENTS} has {events} events")
-    return Report(
-        problem=None,
-        files=len(manifest),
-        events=events,
-        tree_size=checkpoint.tree_size,
-        origin=checkpoint.origin,
-    )
 
 
 def _check_evidence_list(data: bytes, manifest: dict[str, str]) -> None:

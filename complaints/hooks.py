@@ -19,10 +19,6 @@ submitted = Hook(
     "fn(complaint): a notice was stored, valid or not (its items are primed on the instance). "
     "E.g. propose a referral for a threat to life, assess serious circumstances.",
 )
-became_valid = Hook(
-    "complaints.became_valid",
-    "fn(complaint): a notice became valid and its response clock started.",
-)
 complainant_activity = Hook(
     "complaints.complainant_activity",
     "fn(complaint): the complainant added evidence, details or a message (the complaint is "

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cachetools import TTLCache, cached
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -96,28 +97,27 @@ def complaint_by_token(token: str) -> Complaint | None:
     return complaint
 
 
-_policy_cache: tuple[float, DeadlinePolicy] | None = None
 POLICY_CACHE_SECONDS = 5.0
+_policy: TTLCache = TTLCache(maxsize=1, ttl=POLICY_CACHE_SECONDS)
 
 
+@cached(_policy, key=lambda: "current", lock=threading.Lock())
 def current_policy() -> DeadlinePolicy:
-    """The newest deadline policy (cached a few seconds per process: read on every intake)."""
-    global _policy_cache
-    now = time.monotonic()
-    if _policy_cache and now - _policy_cache[0] < POLICY_CACHE_SECONDS:
-        return _policy_cache[1]
+    """The newest deadline policy (cached a few seconds per process: read on every intake).
+
+    Another process sees a newly published version within POLICY_CACHE_SECONDS; this one
+    at once (``deadline_policy_publish`` forgets it).
+    """
     policy = DeadlinePolicy.objects.order_by("-version").first()
     if policy is None:
         policy, _created = DeadlinePolicy.objects.get_or_create(
             version=1, defaults={"reminder_fractions": [0.5, 0.8], "note": "defaults"}
         )
-    _policy_cache = (now, policy)
     return policy
 
 
 def forget_cached_policy() -> None:
-    global _policy_cache
-    _policy_cache = None
+    _policy.clear()
 
 
 def _source_for(submitter, facts: NoticeFacts) -> str:
@@ -205,28 +205,12 @@ def _set_response_due(complaint: Complaint) -> None:
     )
 
 
-def complaint_submit(
-    *,
-    data: ComplaintInput,
-    files: Sequence[UploadedEvidence] = (),
-    channel: str,
-    submitter=None,
-    now: datetime | None = None,
-) -> Submission:
-    """Accept a notice: store it whole, judge validity, triage it, start its clock.
-
-    Nothing is refused for being incomplete: a notice missing elements is stored as
-    ``incomplete`` with the list of what is missing. With a ``client_key`` from an
-    authenticated submitter the call is idempotent: a repeat returns the first notice.
-    """
-    if data.client_key and submitter is not None:
-        existing = Complaint.objects.filter(submitter=submitter, client_key=data.client_key).first()
-        if existing is not None:
-            return Submission(existing, None, created=False)
-    now = now or timezone.now()
+def _new_complaint(data: ComplaintInput, *, channel: str, submitter, file_count: int,
+                   now: datetime) -> tuple[Complaint, str]:
+    """The unsaved notice, judged and triaged, and its tracking token (in clear only here)."""
     relationship = data.relationship
     victim_is_minor = data.victim_is_minor or relationship == Relationship.GUARDIAN
-    facts = _facts(data, len(data.items), len(files))
+    facts = _facts(data, len(data.items), file_count)
     missing = missing_elements(facts)
     source = _source_for(submitter, facts)
     verdict = triage(
@@ -269,6 +253,29 @@ def complaint_submit(
         received_at=now,
         valid_at=None if missing else now,
     )
+    return complaint, token
+
+
+def complaint_submit(
+    *,
+    data: ComplaintInput,
+    files: Sequence[UploadedEvidence] = (),
+    channel: str,
+    submitter=None,
+    now: datetime | None = None,
+) -> Submission:
+    """Accept a notice: store it whole, judge validity, triage it, start its clock.
+
+    Nothing is refused for being incomplete: a notice missing elements is stored as
+    ``incomplete`` with the list of what is missing. With a ``client_key`` from an
+    authenticated submitter the call is idempotent: a repeat returns the first notice.
+    """
+    if data.client_key and submitter is not None:
+        existing = Complaint.objects.filter(submitter=submitter, client_key=data.client_key).first()
+        if existing is not None:
+            return Submission(existing, None, created=False)
+    now = now or timezone.now()
+    complaint, token = _new_complaint(data, channel=channel, submitter=submitter, file_count=len(files), now=now)
     hooks.before_submit(complaint)
     prepared = _prepare_files(files)
     try:
@@ -293,8 +300,6 @@ def complaint_submit(
             if complaint.valid_at:
                 clock.start(complaint)
             hooks.submitted(complaint)
-            if complaint.valid_at:
-                hooks.became_valid(complaint)
     except IntegrityError:
         complaint._prefetched_objects_cache = {}
         if data.client_key and submitter is not None:
@@ -336,7 +341,6 @@ def _revalidate(complaint: Complaint, *, actor: str, now: datetime) -> None:
     complaint.save(update_fields=["missing", "status", "valid_at", "response_due_at", "updated_at"])
     if not missing:
         clock.start(complaint)
-        hooks.became_valid(complaint)
 
 
 def complaint_add_evidence(

@@ -70,15 +70,11 @@ class ParsedBatch:
     future: int
 
 
-def parse_signals(data: Any, *, now: float | None = None) -> ParsedBatch:
-    """Check and aggregate one batch; raises InvalidInput naming the bad items.
+_BAD_TIME = "\"at\" must be seconds since the epoch or an ISO 8601 time with its offset."
 
-    ``data`` is the decoded body: a list of signals or {"signals": [...]}. A signal is
-    {"type": one of SIGNAL_TYPES, "target": a key of 1-128 characters, "at": seconds
-    since the epoch or an ISO 8601 time (default: now)}. Signals older than the retention
-    period or more than five minutes ahead are counted as dropped, not refused: a
-    platform replaying a backlog should not have its whole batch rejected for them.
-    """
+
+def _signal_list(data: Any) -> list:
+    """The batch's list of signals, from a list or {"signals": [...]}; refused if too long."""
     if isinstance(data, dict):
         data = data.get("signals")
     if not isinstance(data, list):
@@ -91,6 +87,30 @@ def parse_signals(data: Any, *, now: float | None = None) -> ParsedBatch:
             f"At most {MAX_SIGNALS} signals per batch.",
             fields={"signals": [f"{len(data)} signals; at most {MAX_SIGNALS} per batch."]},
         )
+    return data
+
+
+def _seconds_of(at: Any) -> float | None:
+    """Seconds since the epoch of an ISO 8601 time with its offset; None if it is not one."""
+    if type(at) is not str:
+        return None
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return None
+    return moment.timestamp() if moment.tzinfo is not None else None
+
+
+def parse_signals(data: Any, *, now: float | None = None) -> ParsedBatch:
+    """Check and aggregate one batch; raises InvalidInput naming the bad items.
+
+    ``data`` is the decoded body: a list of signals or {"signals": [...]}. A signal is
+    {"type": one of SIGNAL_TYPES, "target": a key of 1-128 characters, "at": seconds
+    since the epoch or an ISO 8601 time (default: now)}. Signals older than the retention
+    period or more than five minutes ahead are counted as dropped, not refused: a
+    platform replaying a backlog should not have its whole batch rejected for them.
+    """
+    data = _signal_list(data)
     now = time.time() if now is None else now
     width = bucket_seconds()
     oldest = now - retention_seconds()
@@ -101,7 +121,6 @@ def parse_signals(data: Any, *, now: float | None = None) -> ParsedBatch:
     errors: dict[str, list[str]] = {}
     too_old = future = 0
     types = _TYPES
-    fromiso = datetime.fromisoformat
     for index, item in enumerate(data):
         try:
             kind = item["type"]
@@ -124,21 +143,9 @@ def parse_signals(data: Any, *, now: float | None = None) -> ParsedBatch:
             bucket = now_bucket
         else:
             at_type = type(at)
-            if at_type is int or at_type is float:
-                seconds = at
-            elif at_type is str:
-                try:
-                    moment = fromiso(at)
-                except ValueError:
-                    moment = None
-                if moment is None or moment.tzinfo is None:
-                    errors[str(index)] = ["\"at\" must be seconds since the epoch or an ISO 8601 time with its offset."]
-                    if len(errors) >= _MAX_REPORTED_ERRORS:
-                        break
-                    continue
-                seconds = moment.timestamp()
-            else:
-                errors[str(index)] = ["\"at\" must be seconds since the epoch or an ISO 8601 time."]
+            seconds = at if at_type is int or at_type is float else _seconds_of(at)
+            if seconds is None:
+                errors[str(index)] = [_BAD_TIME]
                 if len(errors) >= _MAX_REPORTED_ERRORS:
                     break
                 continue

@@ -177,134 +177,155 @@ def contains_personal_data(text: str) -> bool:
 
 def validate(statement: Mapping[str, Any]) -> dict[str, list[str]]:
     """Errors by field name; empty when the statement satisfies the published rules."""
-    errors: dict[str, list[str]] = {}
+    check = _Rules(statement)
+    check.decision()
+    check.grounds()
+    check.content()
+    check.dates()
+    check.source_and_text()
+    return check.errors
 
-    def fail(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(message)
 
-    def one_of(name: str, allowed: frozenset[str], *, required: bool) -> None:
-        if not _present(statement, name):
+class _Rules:
+    """The database's rules, one group of fields per method (StatementStoreRequest)."""
+
+    def __init__(self, statement: Mapping[str, Any]) -> None:
+        self.statement = statement
+        self.errors: dict[str, list[str]] = {}
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def present(self, name: str) -> bool:
+        return _present(self.statement, name)
+
+    def one_of(self, name: str, allowed: frozenset[str], *, required: bool) -> None:
+        if not self.present(name):
             if required:
-                fail(name, "required")
+                self.fail(name, "required")
             return
-        if statement[name] not in allowed:
-            fail(name, f"not an allowed value: {statement[name]!r}")
+        if self.statement[name] not in allowed:
+            self.fail(name, f"not an allowed value: {self.statement[name]!r}")
 
-    def many_of(name: str, allowed: frozenset[str], *, required: bool) -> list[str]:
-        value = statement.get(name)
+    def many_of(self, name: str, allowed: frozenset[str], *, required: bool) -> list[str]:
+        value = self.statement.get(name)
         if value in (None, []):
             if required:
-                fail(name, "required: an array with at least one value")
+                self.fail(name, "required: an array with at least one value")
             return []
         if not isinstance(value, list):
-            fail(name, "must be an array")
+            self.fail(name, "must be an array")
             return []
         for element in value:
             if element not in allowed:
-                fail(name, f"not an allowed value: {element!r}")
+                self.fail(name, f"not an allowed value: {element!r}")
         return value
 
-    def required_exactly_when(name: str, condition: bool, why: str) -> None:
+    def required_exactly_when(self, name: str, condition: bool, why: str) -> None:
         # The API's "required_if ... exclude_unless ...": present when the condition
         # holds, absent otherwise.
-        if condition and not _present(statement, name):
-            fail(name, f"required when {why}")
-        if not condition and _present(statement, name):
-            fail(name, f"must be empty unless {why}")
+        if condition and not self.present(name):
+            self.fail(name, f"required when {why}")
+        if not condition and self.present(name):
+            self.fail(name, f"must be empty unless {why}")
 
-    restrictions = ("decision_visibility", "decision_monetary", "decision_provision", "decision_account")
-    if not any(_present(statement, name) for name in restrictions):
-        fail("decision_visibility", "at least one of " + ", ".join(restrictions) + " is required")
-    visibility = many_of("decision_visibility", DECISION_VISIBILITIES, required=False)
-    required_exactly_when(
-        "decision_visibility_other", "DECISION_VISIBILITY_OTHER" in visibility, "decision_visibility has DECISION_VISIBILITY_OTHER"
-    )
-    one_of("decision_monetary", DECISION_MONETARIES, required=False)
-    required_exactly_when(
-        "decision_monetary_other",
-        statement.get("decision_monetary") == "DECISION_MONETARY_OTHER",
-        "decision_monetary is DECISION_MONETARY_OTHER",
-    )
-    one_of("decision_provision", DECISION_PROVISIONS, required=False)
-    one_of("decision_account", DECISION_ACCOUNTS, required=False)
-    one_of("account_type", ACCOUNT_TYPES, required=False)
+    def decision(self) -> None:
+        restrictions = ("decision_visibility", "decision_monetary", "decision_provision", "decision_account")
+        if not any(self.present(name) for name in restrictions):
+            self.fail("decision_visibility", "at least one of " + ", ".join(restrictions) + " is required")
+        visibility = self.many_of("decision_visibility", DECISION_VISIBILITIES, required=False)
+        self.required_exactly_when(
+            "decision_visibility_other", "DECISION_VISIBILITY_OTHER" in visibility,
+            "decision_visibility has DECISION_VISIBILITY_OTHER",
+        )
+        self.one_of("decision_monetary", DECISION_MONETARIES, required=False)
+        self.required_exactly_when(
+            "decision_monetary_other",
+            self.statement.get("decision_monetary") == "DECISION_MONETARY_OTHER",
+            "decision_monetary is DECISION_MONETARY_OTHER",
+        )
+        self.one_of("decision_provision", DECISION_PROVISIONS, required=False)
+        self.one_of("decision_account", DECISION_ACCOUNTS, required=False)
+        self.one_of("account_type", ACCOUNT_TYPES, required=False)
 
-    one_of("decision_ground", DECISION_GROUNDS, required=True)
-    illegal = statement.get("decision_ground") == "DECISION_GROUND_ILLEGAL_CONTENT"
-    incompatible = statement.get("decision_ground") == "DECISION_GROUND_INCOMPATIBLE_CONTENT"
-    required_exactly_when("illegal_content_legal_ground", illegal, "decision_ground is DECISION_GROUND_ILLEGAL_CONTENT")
-    required_exactly_when("illegal_content_explanation", illegal, "decision_ground is DECISION_GROUND_ILLEGAL_CONTENT")
-    required_exactly_when(
-        "incompatible_content_ground", incompatible, "decision_ground is DECISION_GROUND_INCOMPATIBLE_CONTENT"
-    )
-    required_exactly_when(
-        "incompatible_content_explanation", incompatible, "decision_ground is DECISION_GROUND_INCOMPATIBLE_CONTENT"
-    )
-    if _present(statement, "incompatible_content_illegal"):
-        if not incompatible:
-            fail("incompatible_content_illegal", "must be empty unless decision_ground is DECISION_GROUND_INCOMPATIBLE_CONTENT")
-        elif statement["incompatible_content_illegal"] not in YES_NO:
-            fail("incompatible_content_illegal", "must be Yes or No")
-    if _present(statement, "decision_ground_reference_url") and not URL_RE.match(
-        str(statement["decision_ground_reference_url"])
-    ):
-        fail("decision_ground_reference_url", "must be a URL")
+    def grounds(self) -> None:
+        self.one_of("decision_ground", DECISION_GROUNDS, required=True)
+        illegal = self.statement.get("decision_ground") == "DECISION_GROUND_ILLEGAL_CONTENT"
+        incompatible = self.statement.get("decision_ground") == "DECISION_GROUND_INCOMPATIBLE_CONTENT"
+        why_illegal = "decision_ground is DECISION_GROUND_ILLEGAL_CONTENT"
+        why_incompatible = "decision_ground is DECISION_GROUND_INCOMPATIBLE_CONTENT"
+        self.required_exactly_when("illegal_content_legal_ground", illegal, why_illegal)
+        self.required_exactly_when("illegal_content_explanation", illegal, why_illegal)
+        self.required_exactly_when("incompatible_content_ground", incompatible, why_incompatible)
+        self.required_exactly_when("incompatible_content_explanation", incompatible, why_incompatible)
+        if self.present("incompatible_content_illegal"):
+            if not incompatible:
+                self.fail("incompatible_content_illegal", f"must be empty unless {why_incompatible}")
+            elif self.statement["incompatible_content_illegal"] not in YES_NO:
+                self.fail("incompatible_content_illegal", "must be Yes or No")
+        if self.present("decision_ground_reference_url") and not URL_RE.match(
+            str(self.statement["decision_ground_reference_url"])
+        ):
+            self.fail("decision_ground_reference_url", "must be a URL")
 
-    content_types = many_of("content_type", CONTENT_TYPES, required=True)
-    required_exactly_when("content_type_other", "CONTENT_TYPE_OTHER" in content_types, "content_type has CONTENT_TYPE_OTHER")
-    one_of("category", STATEMENT_CATEGORIES, required=True)
-    many_of("category_addition", STATEMENT_CATEGORIES, required=False)
-    many_of("category_specification", KEYWORDS, required=False)
-    many_of("territorial_scope", EUROPEAN_COUNTRY_CODES, required=True)
-    if _present(statement, "content_language") and statement["content_language"] not in ISO_639_1:
-        fail("content_language", "must be an upper-case ISO 639-1 code")
+    def content(self) -> None:
+        content_types = self.many_of("content_type", CONTENT_TYPES, required=True)
+        self.required_exactly_when(
+            "content_type_other", "CONTENT_TYPE_OTHER" in content_types, "content_type has CONTENT_TYPE_OTHER"
+        )
+        self.one_of("category", STATEMENT_CATEGORIES, required=True)
+        self.many_of("category_addition", STATEMENT_CATEGORIES, required=False)
+        self.many_of("category_specification", KEYWORDS, required=False)
+        self.many_of("territorial_scope", EUROPEAN_COUNTRY_CODES, required=True)
+        if self.present("content_language") and self.statement["content_language"] not in ISO_639_1:
+            self.fail("content_language", "must be an upper-case ISO 639-1 code")
 
-    content_date = _date(statement.get("content_date"))
-    if content_date is None:
-        fail("content_date", "required, as YYYY-MM-DD")
-    elif not date(2000, 1, 1) <= content_date <= date(2038, 1, 1):
-        fail("content_date", "must be between 2000-01-01 and 2038-01-01")
-    application_date = _date(statement.get("application_date"))
-    if application_date is None:
-        fail("application_date", "required, as YYYY-MM-DD")
-    elif not date(2020, 1, 1) <= application_date <= date(2038, 1, 1):
-        fail("application_date", "must be between 2020-01-01 and 2038-01-01")
-    for name in (
-        "end_date_account_restriction",
-        "end_date_monetary_restriction",
-        "end_date_service_restriction",
-        "end_date_visibility_restriction",
-    ):
-        if not _present(statement, name):
-            continue
-        end = _date(statement[name])
-        if end is None:
-            fail(name, "must be YYYY-MM-DD")
-        elif end > date(2038, 1, 1) or (application_date and end < application_date):
-            fail(name, "must be on or after application_date and not after 2038-01-01")
+    def dates(self) -> None:
+        content_date = _date(self.statement.get("content_date"))
+        if content_date is None:
+            self.fail("content_date", "required, as YYYY-MM-DD")
+        elif not date(2000, 1, 1) <= content_date <= date(2038, 1, 1):
+            self.fail("content_date", "must be between 2000-01-01 and 2038-01-01")
+        application_date = _date(self.statement.get("application_date"))
+        if application_date is None:
+            self.fail("application_date", "required, as YYYY-MM-DD")
+        elif not date(2020, 1, 1) <= application_date <= date(2038, 1, 1):
+            self.fail("application_date", "must be between 2020-01-01 and 2038-01-01")
+        for name in (
+            "end_date_account_restriction",
+            "end_date_monetary_restriction",
+            "end_date_service_restriction",
+            "end_date_visibility_restriction",
+        ):
+            if not self.present(name):
+                continue
+            end = _date(self.statement[name])
+            if end is None:
+                self.fail(name, "must be YYYY-MM-DD")
+            elif end > date(2038, 1, 1) or (application_date and end < application_date):
+                self.fail(name, "must be on or after application_date and not after 2038-01-01")
 
-    if not _present(statement, "decision_facts"):
-        fail("decision_facts", "required")
-    one_of("source_type", SOURCE_TYPES, required=True)
-    if statement.get("source_type") == "SOURCE_VOLUNTARY" and _present(statement, "source_identity"):
-        fail("source_identity", "is not taken into account for SOURCE_VOLUNTARY: leave it empty")
-    one_of("automated_detection", YES_NO, required=True)
-    one_of("automated_decision", AUTOMATED_DECISIONS, required=True)
-    puid = statement.get("puid")
-    if not _present(statement, "puid"):
-        fail("puid", "required")
-    elif not isinstance(puid, str) or not PUID_RE.match(puid):
-        fail("puid", "only a-z, A-Z, 0-9, hyphens and underscores")
-
-    for name, limit in MAX_LENGTHS.items():
-        value = statement.get(name)
-        if isinstance(value, str) and len(value) > limit:
-            fail(name, f"at most {limit} characters")
-    for name in TEXT_FIELDS:
-        value = statement.get(name)
-        if isinstance(value, str) and contains_personal_data(value):
-            fail(name, "looks like it contains personal data (e-mail, phone or ID number)")
-    return errors
+    def source_and_text(self) -> None:
+        if not self.present("decision_facts"):
+            self.fail("decision_facts", "required")
+        self.one_of("source_type", SOURCE_TYPES, required=True)
+        if self.statement.get("source_type") == "SOURCE_VOLUNTARY" and self.present("source_identity"):
+            self.fail("source_identity", "is not taken into account for SOURCE_VOLUNTARY: leave it empty")
+        self.one_of("automated_detection", YES_NO, required=True)
+        self.one_of("automated_decision", AUTOMATED_DECISIONS, required=True)
+        puid = self.statement.get("puid")
+        if not self.present("puid"):
+            self.fail("puid", "required")
+        elif not isinstance(puid, str) or not PUID_RE.match(puid):
+            self.fail("puid", "only a-z, A-Z, 0-9, hyphens and underscores")
+        for name, limit in MAX_LENGTHS.items():
+            value = self.statement.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                self.fail(name, f"at most {limit} characters")
+        for name in TEXT_FIELDS:
+            value = self.statement.get(name)
+            if isinstance(value, str) and contains_personal_data(value):
+                self.fail(name, "looks like it contains personal data (e-mail, phone or ID number)")
 
 
 def validate_batch(statements: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, list[str]]]:

@@ -188,10 +188,44 @@ def counts_from_locations(kinds: Iterable[str], locations: int) -> dict[str, int
 
 
 def assess(facts: Facts) -> Result:
+    """The assessment of one case or incident: level, the lines explaining it, flags, referrals."""
     lines: list[Line] = []
     flags: list[str] = []
-    factor = Fraction(1, 2) if facts.obtained_in_duty else Fraction(1)
+    level, ratio, tier_counts = _quantity(facts, lines)
+    level = _conduct(facts, level, lines, flags)
+    harms, threat, wide = _qualitative(facts, level, lines, flags)
+    level_words = {
+        NONE: ("No serious circumstances indicated by the rules", "规则未显示情节严重"),
+        SERIOUS: ("Indicates serious circumstances", "提示：情节严重"),
+        ESPECIALLY_SERIOUS: ("Indicates especially serious circumstances", "提示：情节特别严重"),
+    }[level]
+    lines.insert(0, Line(*level_words))
+    lines.append(Line(*DISCLAIMER))
+    referrals: list[str] = []
+    if threat or level != NONE or facts.used_for_crime:
+        referrals.append(PUBLIC_SECURITY)
+    if wide:
+        referrals.append(CAC)
+    if facts.victim_is_minor and level != NONE or level == ESPECIALLY_SERIOUS:
+        # Public-interest litigation for personal information (PIPL Art. 70) and the
+        # protection of minors are the procuratorate's.
+        referrals.append(PROCURATORATE)
+    raise_priority = level != NONE or threat or facts.victim_is_minor or facts.used_for_crime
+    return Result(
+        level=level,
+        ratio=ratio,
+        tier_counts=tier_counts,
+        lines=tuple(lines),
+        flags=tuple(flags),
+        raise_priority=raise_priority,
+        referrals=tuple(referrals),
+    )
 
+
+def _quantity(facts: Facts, lines: list[Line]) -> tuple[str, Fraction, dict[int, int]]:
+    """Counts against the 50 / 500 / 5,000 standards (Art. 5(1)(3)-(6)), classes summed in
+    proportion, and ten times the standard (Art. 5(2)(3)). Appends the lines it explains."""
+    factor = Fraction(1, 2) if facts.obtained_in_duty else Fraction(1)
     tier_counts = {tier: 0 for tier in THRESHOLDS}
     for kind, count in sorted(facts.counts.items()):
         if count <= 0:
@@ -216,7 +250,6 @@ def assess(facts: Facts) -> Result:
                 "Art. 5(1)(8)",
             )
         )
-
     ratio = sum(
         (Fraction(tier_counts[tier]) / (THRESHOLDS[tier] * factor) for tier in THRESHOLDS), Fraction(0)
     )
@@ -251,7 +284,12 @@ def assess(facts: Facts) -> Result:
                 "Art. 5(2)(3)",
             )
         )
+    return level, ratio, tier_counts
 
+
+def _conduct(facts: Facts, level: str, lines: list[Line], flags: list[str]) -> str:
+    """What was done with the information: used for a crime (Art. 5(1)(1)-(2)), a grave
+    consequence (Art. 5(2)(1)). Returns the level these raise it to."""
     if facts.used_for_crime:
         flags.append("used_for_crime")
         article = "Art. 5(1)(1)" if facts.counts.get("whereabouts", 0) > 0 else "Art. 5(1)(2)"
@@ -274,7 +312,12 @@ def assess(facts: Facts) -> Result:
             )
         )
         level = ESPECIALLY_SERIOUS
+    return level
 
+
+def _qualitative(facts: Facts, level: str, lines: list[Line], flags: list[str]) -> tuple[list[str], bool, bool]:
+    """Harm, a minor, sensitive information and spread: flags for referral and priority.
+    Returns (harms, threat to safety, wide spread)."""
     harms = sorted(facts.harms & HARM_KINDS)
     threat = bool(facts.harms & THREAT_HARMS)
     if harms:
@@ -304,6 +347,21 @@ def assess(facts: Facts) -> Result:
                 "PIPL Art. 28",
             )
         )
+    wide = _spread(facts, lines, flags)
+    qualitative = bool(harms) or facts.victim_is_minor or wide or (bool(sensitive) and threat)
+    if level == NONE and qualitative:
+        flags.append("possible_other_serious")
+        lines.append(
+            Line(
+                "Below the quantity standards, but the qualitative factors may amount to other serious circumstances: for the authority to judge",
+                "未达数量标准，但质的因素可能构成其他情节严重的情形，由主管机关判断",
+                "Art. 5(1)(10)",
+            )
+        )
+    return harms, threat, wide
+
+
+def _spread(facts: Facts, lines: list[Line], flags: list[str]) -> bool:
     wide = (
         facts.views >= WIDE_SPREAD_VIEWS
         or facts.shares >= WIDE_SPREAD_SHARES
@@ -325,45 +383,7 @@ def assess(facts: Facts) -> Result:
                 "2013 defamation interpretation Art. 2(1), by analogy",
             )
         )
-
-    qualitative = bool(harms) or facts.victim_is_minor or wide or (bool(sensitive) and threat)
-    if level == NONE and qualitative:
-        flags.append("possible_other_serious")
-        lines.append(
-            Line(
-                "Below the quantity standards, but the qualitative factors may amount to other serious circumstances: for the authority to judge",
-                "未达数量标准，但质的因素可能构成其他情节严重的情形，由主管机关判断",
-                "Art. 5(1)(10)",
-            )
-        )
-
-    level_words = {
-        NONE: ("No serious circumstances indicated by the rules", "规则未显示情节严重"),
-        SERIOUS: ("Indicates serious circumstances", "提示：情节严重"),
-        ESPECIALLY_SERIOUS: ("Indicates especially serious circumstances", "提示：情节特别严重"),
-    }[level]
-    lines.insert(0, Line(*level_words))
-    lines.append(Line(*DISCLAIMER))
-
-    referrals: list[str] = []
-    if threat or level != NONE or facts.used_for_crime:
-        referrals.append(PUBLIC_SECURITY)
-    if wide:
-        referrals.append(CAC)
-    if facts.victim_is_minor and level != NONE or level == ESPECIALLY_SERIOUS:
-        # Public-interest litigation for personal information (PIPL Art. 70) and the
-        # protection of minors are the procuratorate's.
-        referrals.append(PROCURATORATE)
-    raise_priority = level != NONE or threat or facts.victim_is_minor or facts.used_for_crime
-    return Result(
-        level=level,
-        ratio=ratio,
-        tier_counts=tier_counts,
-        lines=tuple(lines),
-        flags=tuple(flags),
-        raise_priority=raise_priority,
-        referrals=tuple(referrals),
-    )
+    return wide
 
 
 _HARM_ZH = {
