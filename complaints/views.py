@@ -15,6 +15,7 @@ from complaints.validators import MAX_ITEMS
 from complaints.vocabulary import Channel
 from takedown import ratelimit
 from takedown.exceptions import DomainError, RateLimited
+from takedown.forms import add_service_error
 
 RECEIPT_SESSION_KEY = "receipt"
 
@@ -66,7 +67,7 @@ def report(request: HttpRequest) -> HttpResponse:
     except RateLimited as exc:
         return _rate_limited(request, "complaints/report.html", context, exc)
     except DomainError as exc:
-        form.add_error("evidence", exc.message)
+        add_service_error(form, exc, default_field="evidence")
         return render(request, "complaints/report.html", context, status=exc.status)
     request.session[RECEIPT_SESSION_KEY] = {
         "reference": submission.complaint.reference,
@@ -135,7 +136,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
                     return redirect(request.path + "?added=details#status")
         except DomainError as exc:
             target = {"evidence": evidence_form, "message": message_form}.get(action, complete_form)
-            target.add_error(None, exc.message)
+            add_service_error(target, exc)
         status_code = 400
         complaint.refresh_from_db()
     sections = selectors.tracking_sections(complaint, token)

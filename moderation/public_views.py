@@ -20,6 +20,7 @@ from moderation import forms, services
 from moderation.models import Appeal, CounterNotice
 from takedown import ratelimit
 from takedown.exceptions import DomainError, RateLimited
+from takedown.forms import add_service_error
 
 
 def _throttle(request: HttpRequest) -> None:
@@ -55,11 +56,7 @@ def poster_notice(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as exc:
             status = exc.status
             target = appeal_form if request.POST.get("action") == "appeal" else form
-            target.add_error(None, exc.message)
-            for name, errors in exc.fields.items():
-                field = name if name in target.fields else None
-                for error in errors if isinstance(errors, list) else [errors]:
-                    target.add_error(field, str(error))
+            add_service_error(target, exc)
     counters = list(decision.counter_notices.order_by("received_at"))
     appeals = list(decision.appeals.filter(side=Appeal.Side.POSTER).order_by("filed_at"))
     window_ends = decision.decided_at + timedelta(days=decision.complaint.policy.appeal_window_days)

@@ -33,6 +33,7 @@ from moderation.models import Appeal, CounterNotice, Incident
 from takedown import roles
 from takedown.access import staff_required
 from takedown.exceptions import DomainError, NotFound
+from takedown.forms import add_service_error
 
 PENDING_KEY = "staff_login_pending"
 
@@ -237,10 +238,7 @@ def case_decide(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         services.decision_create(complaint=complaint, user=request.user, data=form.to_input())
     except DomainError as exc:
-        for name, errors in exc.fields.items():
-            if name in form.fields:
-                for error in errors if isinstance(errors, list) else [errors]:
-                    form.add_error(name, str(error))
+        add_service_error(form, exc)
         messages.error(request, exc.message)
         return case(request, reference, decision_form=form, status=exc.status)
     return _after(request, reference, _("Decision recorded; the measure is being carried out."))
@@ -337,7 +335,7 @@ def incidents(request: HttpRequest) -> HttpResponse:
                 user=request.user, title=form.cleaned_data["title"], kind=form.cleaned_data["kind"],
                 note=form.cleaned_data["note"], complaints=api._cases_for(form.references(), request.user))
         except DomainError as exc:
-            messages.error(request, exc.message + " " + " ".join(str(v) for v in exc.fields.values()))
+            add_service_error(form, exc)
         else:
             return redirect("moderation:incident", pk=incident.pk)
     rows = Incident.objects.filter(state=Incident.State.OPEN).order_by("-created_at")[:100]

@@ -34,6 +34,7 @@ from preservation.records import (
 from takedown import roles
 from takedown.access import staff_required
 from takedown.exceptions import DomainError, Forbidden, NotFound
+from takedown.forms import add_service_error
 
 REGISTRARS = api.REGISTRARS
 READERS = (*REGISTRARS, roles.INVESTIGATOR)
@@ -52,14 +53,6 @@ def _pages(view):
             raise PermissionDenied from None
 
     return wrapper
-
-
-def _form_errors(form, error: DomainError) -> None:
-    form.add_error(None, error.message)
-    for name, problems in (error.fields or {}).items():
-        target = name if name in form.fields else None
-        for problem in problems if isinstance(problems, list) else [str(problems)]:
-            form.add_error(target, problem)
 
 
 @never_cache
@@ -95,7 +88,7 @@ def legal_requests(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Legal request registered."))
                     return redirect("preservation:legal-request", pk=created.pk)
             except DomainError as error:
-                _form_errors(form, error)
+                add_service_error(form, error)
     if is_registrar:
         rows = LegalRequest.objects.order_by("-registered_at")[:200]
     else:
@@ -153,7 +146,7 @@ def holds(request: HttpRequest) -> HttpResponse:
                 legal_request_id=form.cleaned_data["legal_request"],
             )
         except DomainError as error:
-            _form_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Hold placed on %(n)d case(s).") % {"n": hold.complaints.count()})
             return redirect("preservation:holds")

@@ -27,6 +27,7 @@ from prevention.models import Alert, Intervention
 from takedown import roles
 from takedown.access import staff_required
 from takedown.exceptions import DomainError, NotFound
+from takedown.forms import add_service_error
 from takedown.ratelimit import public_throttle
 
 READERS = (roles.MODERATOR, roles.SENIOR_MODERATOR, roles.ADMIN)
@@ -153,10 +154,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
                     alert=alert,
                 )
             except DomainError as exc:
-                for field, errors in exc.fields.items():
-                    form.add_error(field if field in form.fields else None, errors)
-                if not exc.fields:
-                    form.add_error(None, exc.message)
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("Intervention %(id)s applied; the host platform is being told.") % {"id": created.pk})
                 return redirect("prevention-interventions")
