@@ -50,3 +50,9 @@ tracking_sections = Hook(
     "fn(complaint, token) -> TrackingSection or None: a section of the complainant's tracking page "
     "and of GET /api/v1/track/<token>/ (the outcome, one-click protection, the evidence pack).",
 )
+personal_data_finders = Hook(
+    "complaints.personal_data_finders",
+    "fn(text, names) -> list of (start, end, kind): personal information a detector finds in text "
+    "leaving a case (a statement of reasons, the notice forwarded to the poster); ``names`` are the "
+    "case's own names, to be found however they are disguised.",
+)

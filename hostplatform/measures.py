@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 
+from complaints import privacy
 from complaints.models import ComplaintItem
 from hostplatform.models import WebhookDelivery
 from hostplatform.services import webhook_enqueue
@@ -58,6 +59,8 @@ def poster_notified(decision: Decision, notice: PosterNotice, token: str, items:
     """``moderation.hooks.poster_notified``: forward the notice to the poster through the
     platform, without the complainant's contact details (name, e-mail, phone, ID number)."""
     complaint = decision.complaint
+    # The complainant's words are forwarded without their (or the victim's) personal data.
+    explanation, redactions = privacy.redact(complaint.explanation, complaint)
     payload = {
         "case": complaint.reference,
         "decision_id": decision.pk,
@@ -65,7 +68,8 @@ def poster_notified(decision: Decision, notice: PosterNotice, token: str, items:
         "notice": {
             "relationship": complaint.relationship,
             "disclosed_info": list(complaint.disclosed_info),
-            "explanation": complaint.explanation,
+            "explanation": explanation,
+            "redactions": redactions,
             "received_at": complaint.received_at.isoformat(),
         },
         "statement_of_reasons": moderation.statement_of_reasons(decision),

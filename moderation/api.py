@@ -82,7 +82,7 @@ def queue_row_json(c: Complaint) -> dict[str, Any]:
     }
 
 
-def case_json(complaint: Complaint) -> dict[str, Any]:
+def case_json(complaint: Complaint, user) -> dict[str, Any]:
     claim = services.active_claim(complaint)
     return {
         "reference": complaint.reference,
@@ -118,7 +118,7 @@ def case_json(complaint: Complaint) -> dict[str, Any]:
             {"id": e.pk, "at": e.created_at, "actor": e.actor, "code": e.code, "details": e.details}
             for e in selectors.case_history(complaint)
         ],
-        "related": selectors.related_cases(complaint),
+        "related": selectors.related_cases_for(complaint, user),
     }
 
 
@@ -193,7 +193,7 @@ class CaseApi(APIView):
     def get(self, request: Request, reference: str) -> Response:
         complaint = load_case(reference, request.user)
         services.case_viewed(complaint=complaint, user=request.user)
-        return Response(case_json(complaint))
+        return Response(case_json(complaint, request.user))
 
 
 class ClaimApi(APIView):

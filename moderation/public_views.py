@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from complaints import privacy
 from complaints.services import complaint_by_token
 from moderation import forms, services
 from moderation.models import Appeal, CounterNotice
@@ -60,7 +61,10 @@ def poster_notice(request: HttpRequest, token: str) -> HttpResponse:
     counters = list(decision.counter_notices.order_by("received_at"))
     appeals = list(decision.appeals.filter(side=Appeal.Side.POSTER).order_by("filed_at"))
     window_ends = decision.decided_at + timedelta(days=decision.complaint.policy.appeal_window_days)
+    # What the person who complained wrote, as it was forwarded: without their personal data.
+    complaint_text, redactions = privacy.redact(decision.complaint.explanation, decision.complaint)
     return render(request, "moderation/poster_notice.html", {
+        "complaint_text": complaint_text, "redactions": redactions,
         "appeals": appeals, "appeal_until": window_ends,
         "can_appeal": timezone.now() <= window_ends and not any(a.state == Appeal.State.OPEN for a in appeals),
         "notice": notice, "decision": decision, "complaint": decision.complaint, "form": form,

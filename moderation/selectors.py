@@ -13,12 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
+from complaints import hooks as complaint_hooks
 from complaints.models import Complaint, ComplaintItem, Evidence
 from complaints.selectors import TrackingSection
 from deadlines.models import Timer
 from moderation import hooks
 from moderation.models import Appeal, Claim, Decision, Measure
 from moderation.redress import redress_text
+from moderation.services.common import REVIEWERS
+from takedown import roles
 from takedown.crypto import digests_for
 
 BREACH_KIND = "response_breach"
@@ -239,6 +242,22 @@ def related_cases(complaint: Complaint, limit: int = 20) -> list[dict[str, Any]]
         {"reference": c.reference, "status": c.status, "priority": c.priority, "reasons": sorted(found[c.pk])}
         for c in sorted(cases, key=lambda c: c.pk)
     ]
+
+
+def related_cases_for(complaint: Complaint, user, limit: int = 20) -> list[dict[str, Any]]:
+    """Related cases as this user may see them: a moderator sees all; anyone else (an
+    investigator) only those they may open themselves, so nothing outside their legal
+    request shows, not even a reference."""
+    related = related_cases(complaint, limit)
+    if roles.has_role(user, *REVIEWERS):
+        return related
+    visible = []
+    for row in related:
+        other = Complaint.pk_from_reference(row["reference"])
+        case = Complaint.objects.filter(pk=other[1]).first() if other else None
+        if case is not None and any(complaint_hooks.case_visible(user, case)):
+            visible.append(row)
+    return visible
 
 
 def case_decisions(complaint: Complaint) -> list[Decision]:

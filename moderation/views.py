@@ -180,7 +180,7 @@ def case(request: HttpRequest, reference: str, decision_form=None, status: int =
         "appeal_form": forms.AppealDecisionForm(),
         "proof_form": forms.ProofForm(),
         "history": selectors.case_history(complaint),
-        "related": selectors.related_cases(complaint),
+        "related": selectors.related_cases_for(complaint, request.user),
         "evidence": list(complaint.evidence.all()),
         "version": services.case_version(complaint),
         "panels": _panels(hooks.case_panels, complaint, request),

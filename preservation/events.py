@@ -24,6 +24,7 @@ CASE_EXPORTED = EventType("case.exported")
 EXPORT_DOWNLOADED = EventType("export.downloaded")
 EXPORT_FAILED = EventType("export.failed")
 EXPORT_COMPLETED = EventType("export.completed")
+EXPORT_DELETED = EventType("export.deleted")
 PERSONAL_DATA_ERASED = EventType("case.personal_data_erased")
 
 
@@ -107,6 +108,14 @@ def export_failed(*, export, error: Exception) -> AuditEvent:
 def export_completed(*, export, sha256: str, events: int, tree_size: int) -> AuditEvent:
     return EXPORT_COMPLETED.record(
         actor=actors.SYSTEM, target=export, details={"sha256": sha256, "events": events, "tree_size": tree_size}
+    )
+
+
+def export_deleted(*, actor: str, export, reason: str) -> AuditEvent:
+    """A package's file was deleted because its legal request was revoked or expired."""
+    return EXPORT_DELETED.record(
+        actor=actor, target=export,
+        details={"legal_request": export.legal_request_id, "sha256": export.sha256, "reason": reason},
     )
 
 

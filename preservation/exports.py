@@ -275,3 +275,15 @@ def _write_package(export: Export, progress: _Progress) -> None:
             tree_size=tree_size,
         )
         events.export_completed(export=export, sha256=digest.hexdigest(), events=count, tree_size=tree_size)
+
+
+def delete_export_files(legal_request: LegalRequest, *, actor: str, reason: str) -> int:
+    """Delete the package files of a request that is no longer live; the rows stay, with
+    their SHA-256, so the record says what was handed out. Call inside a transaction."""
+    exports = list(Export.objects.select_for_update().filter(legal_request=legal_request).exclude(file_name=""))
+    for export in exports:
+        path = export_path(export)
+        transaction.on_commit(lambda path=path: path.unlink(missing_ok=True))
+        events.export_deleted(actor=actor, export=export, reason=reason)
+    Export.objects.filter(pk__in=[e.pk for e in exports]).update(file_name="")
+    return len(exports)

@@ -15,4 +15,5 @@ complaint_hooks.case_visible.connect(legal.investigator_can_see)
 # The complainant proved a complaint to an authority or a lawsuit: the case is frozen.
 moderation_hooks.counter_notice_proved.connect(holds.hold_for_counter_notice_proof)
 timer_handlers.register(retention.RETENTION_EXPIRY)(retention.retention_expired)
+timer_handlers.register(legal.REQUEST_EXPIRY)(legal.legal_request_expired)
 demo_seeders.connect(demo.seed_preservation_demo)

@@ -1,4 +1,8 @@
-"""Legal requests: registered before any investigator sees a case, and what they open."""
+"""Legal requests: registered before any investigator sees a case, and what they open.
+
+A request's export packages exist only while it is live: revoking it, or its expiry
+(the ``legal_request_expiry`` timer), deletes them, on the record.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,15 @@ from django.utils import timezone
 from audit import actors
 from complaints.models import Complaint
 from complaints.selectors import complaint_by_reference
+from deadlines import timers
 from preservation import events
+from preservation.exports import delete_export_files
 from preservation.models import LegalRequest
 from takedown import roles
 from takedown.crypto import blind_indexes
 from takedown.exceptions import Conflict, InvalidInput
+
+REQUEST_EXPIRY = "legal_request_expiry"
 
 
 def _resolve_scope(references: list[str], victim: str) -> list[Complaint]:
@@ -98,6 +106,8 @@ def register_legal_request(
         request.complaints.set(complaints)
         request.investigators.set(investigators)
         events.legal_request_registered(actor=actor, request=request, cases=complaints, investigators=investigators)
+        # When it expires, its export packages are deleted (they hold personal data).
+        timers.schedule(REQUEST_EXPIRY, request, request.expires_at)
     return request
 
 
@@ -108,8 +118,25 @@ def revoke_legal_request(request: LegalRequest, *, actor_user) -> LegalRequest:
             return request
         request.revoked_at = timezone.now()
         request.save(update_fields=["revoked_at"])
-        events.legal_request_revoked(actor=actors.for_user(actor_user), request=request)
+        actor = actors.for_user(actor_user)
+        events.legal_request_revoked(actor=actor, request=request)
+        timers.cancel(REQUEST_EXPIRY, request)
+        delete_export_files(request, actor=actor, reason="revoked")
     return request
+
+
+def legal_request_expired(timer) -> str:
+    """Timer handler (``legal_request_expiry``): the request ran out; its packages go."""
+    request = LegalRequest.objects.select_for_update().filter(pk=timer.target_id).first()
+    if request is None:
+        return "skipped:gone"
+    if request.revoked_at is not None:
+        return "skipped:revoked"
+    # The sweep fires a timer only once it is due: judge it no earlier than its due time.
+    if request.expires_at > max(timezone.now(), timer.due_at):
+        return "skipped:extended"
+    deleted = delete_export_files(request, actor=actors.SYSTEM, reason="expired")
+    return f"deleted:{deleted}"
 
 
 # -- what investigators may see --------------------------------------------------------

@@ -10,7 +10,7 @@ from deadlines.models import Timer
 from deadlines.registry import timer_handlers
 from moderation import hooks as moderation_hooks
 from moderation.models import Measure
-from prevention import demo, interventions, selectors, staydown
+from prevention import demo, detectors, interventions, selectors, staydown
 from takedown.hooks import demo_seeders
 
 # Removed information is kept down: re-posts of it are caught when screened.
@@ -42,6 +42,12 @@ def cases_with_the_same_value(complaint: Complaint, limit: int) -> dict[int, str
 
 
 complaint_hooks.tracking_sections.connect(selectors.protection_section)
+
+
+@complaint_hooks.personal_data_finders.connect
+def detected_personal_data(text: str, names: list[str]) -> list[tuple[int, int, str]]:
+    """The screening detectors, with the case's own names as protected names."""
+    return [(f.start, f.end, f.type) for f in detectors.scan(text, protected_names=names)]
 
 
 @timer_handlers.register(interventions.EXPIRY_TIMER)

@@ -197,12 +197,11 @@ def _case_section(complaint: Complaint) -> dict[str, Any]:
         "harms": list(complaint.harms),
         "victim_is_minor": complaint.victim_is_minor,
         "threat_to_life": complaint.threat_to_life,
-        "explanation": complaint.explanation,
-        "evidence_excerpt": complaint.evidence_excerpt,
-        "items": [{"position": i.position, "url": i.url, "note": i.note} for i in complaint.items.all()],
+        # The complainant's own words, notes and file names are personal data: they travel
+        # in the encrypted part (``_personal``) and are put back by ``package_with_contacts``.
+        "items": [{"position": i.position, "url": i.url} for i in complaint.items.all()],
         "evidence": [
             {
-                "name": e.original_name,
                 "content_type": e.content_type,
                 "size": e.size,
                 "sha256": e.sha256,
@@ -312,25 +311,46 @@ def _proof_material(event_ids: list[int]) -> tuple[str | None, dict[int, int], d
     return checkpoint.note, indexes, proofs, verifier
 
 
-def _contact(complaint: Complaint) -> dict[str, str]:
-    # The authority needs to reach the victim. The package goes to it alone; its
-    # contents never enter the audit log (only its digest does).
+def _personal(complaint: Complaint) -> dict[str, Any]:
+    """What of a case is personal data: the authority needs it (to reach the victim, to read
+    the complaint), so it goes in the package, but it is stored encrypted and never enters
+    the audit log (only the package's digest does)."""
     return {
-        "name": complaint.complainant_name,
-        "email": complaint.complainant_email,
-        "phone": complaint.complainant_phone,
-        "victim_name": complaint.victim_name,
+        "complainant": {
+            "name": complaint.complainant_name,
+            "email": complaint.complainant_email,
+            "phone": complaint.complainant_phone,
+            "victim_name": complaint.victim_name,
+        },
+        "explanation": complaint.explanation,
+        "evidence_excerpt": complaint.evidence_excerpt,
+        "item_notes": {str(i.position): i.note for i in complaint.items.all()},
+        "evidence_names": {e.sha256: e.original_name for e in complaint.evidence.all()},
+    }
+
+
+def _with_personal(case: dict[str, Any], personal: dict[str, Any]) -> dict[str, Any]:
+    if "complainant" not in personal:  # packages sent before the free text moved here
+        return {**case, "complainant": personal}
+    notes, names = personal.get("item_notes", {}), personal.get("evidence_names", {})
+    return {
+        **case,
+        "complainant": personal["complainant"],
+        "explanation": personal.get("explanation", ""),
+        "evidence_excerpt": personal.get("evidence_excerpt", ""),
+        "items": [{**item, "note": notes.get(str(item.get("position")), "")} for item in case.get("items", [])],
+        "evidence": [{**ev, "name": names.get(ev.get("sha256"), "")} for ev in case.get("evidence", [])],
     }
 
 
 def package_with_contacts(referral: Referral) -> dict[str, Any]:
-    """The package as the authority receives it: each case with its complainant's contact."""
+    """The package as the authority receives it: each case with its personal data put back."""
     if not referral.package:
         return {}
     contacts = json.loads(referral.contacts) if referral.contacts else {}
     package = dict(referral.package)
     package["cases"] = [
-        {**case, "complainant": contacts.get(case.get("reference"), {})} for case in referral.package.get("cases", [])
+        _with_personal(case, contacts.get(case.get("reference"), {})) for case in referral.package.get("cases", [])
     ]
     return package
 
@@ -368,7 +388,7 @@ def build_package(referral: Referral, *, now: datetime | None = None) -> tuple[d
                 series=alert.series,
             )
     targets += [("complaint", str(c.pk)) for c in cases]
-    contacts = {c.reference: _contact(c) for c in cases}
+    contacts = {c.reference: _personal(c) for c in cases}
     package = {
         "format": PACKAGE_FORMAT,
         "generated_at": now.isoformat(),

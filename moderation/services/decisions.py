@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import actors
-from complaints import clock
+from complaints import clock, privacy
 from complaints.models import Complaint, ComplaintItem
 from complaints.services import complaint_add_message
 from deadlines import timers
@@ -51,9 +51,23 @@ class DecisionInput:
     expected_version: str | None = None
 
 
-def check_statement(data: DecisionInput) -> None:
-    """A statement of reasons must name facts and grounds (DSA Art. 17(3))."""
+# The statement of reasons goes to the poster, the host platform, the audit log (which
+# outlives retention) and the DSA database: none of its texts may carry personal data.
+STATEMENT_TEXTS = ("facts", "legal_ground", "explanation", "redress")
+
+
+def check_statement(data: DecisionInput, complaint: Complaint | None = None) -> None:
+    """A statement of reasons must name facts and grounds (DSA Art. 17(3)), and hold no
+    personal data: of the case (``complaint``), or any the detectors recognise."""
     errors: dict[str, list[str]] = {}
+    if complaint is not None:
+        for name in STATEMENT_TEXTS:
+            kinds = privacy.kinds_found(getattr(data, name), complaint)
+            if kinds:
+                errors[name] = [
+                    "This text contains personal data (" + ", ".join(kinds) + "): state it without them; "
+                    "the statement of reasons is sent to the poster and published without personal data."
+                ]
     if data.measure not in Measure.values:
         errors["measure"] = [f"Choose one of: {', '.join(Measure.values)}."]
     if data.measure != Measure.REQUEST_INFO:
@@ -112,7 +126,7 @@ def decision_create(
     one reversed on appeal, on a case already decided.
     """
     require_reviewer(user)
-    check_statement(data)
+    check_statement(data, complaint)
     now = now or timezone.now()
     check_case_change(complaint, actor=actors.for_user(user), action="decide")
     with transaction.atomic():
