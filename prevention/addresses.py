@@ -68,11 +68,9 @@ def _cjk_class_without(excluded: str) -> str:
 
 _PLACE_CHAR = _cjk_class_without(ADMIN_SUFFIXES + _ADDRESS_STOPS + "号號栋棟幢室座")
 # Matched on the reversed text left of the street suffix, so that greedy matching grows
-# the address leftwards: the street's name, then administrative levels, each a name
-# followed by its suffix.
-_LEFT_REVERSED = re.compile(
-    rf"(?:{_PLACE_CHAR}|[0-9]){{1,8}}(?:[{ADMIN_SUFFIXES}]{_PLACE_CHAR}{{1,7}}){{0,5}}"
-)
+# the address leftwards over the street's name and the administrative levels before it
+# (whose suffixes also occur inside street names: 潮州路, 北镇路).
+_LEFT_REVERSED = re.compile(rf"(?:{_PLACE_CHAR}|[0-9{ADMIN_SUFFIXES}]){{1,40}}")
 _LEFT_WINDOW = 48
 _ADMIN = re.compile(f"[{ADMIN_SUFFIXES}]")
 _PROVINCE = re.compile("|".join(sorted(PROVINCE_NAMES + PROVINCE_SHORT_NAMES, key=len, reverse=True)))
@@ -133,21 +131,18 @@ _GAP_SET = frozenset(_GAP)
 
 
 def _joinable(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or c.isdigit() or c.isascii() and c.isalpha()
+    return "\u4e00" <= c <= "\u9fff" or c.isdigit() or c.isascii() and c.isalpha() or c == "-"
 
 
 def compacted(text: str) -> tuple[str, list[int]]:
-    """``text`` without the gaps between CJK characters, and each kept character's offset."""
+    """``text`` without single gaps between characters of spaced-out runs, and each
+    kept character's offset into ``text``."""
     kept: list[int] = []
     n = len(text)
     for i, c in enumerate(text):
-        if c in _GAP_SET and 0 < i < n - 1:
-            before, after = text[i - 1], text[i + 1]
-            if (
-                _joinable(before)
-                and _joinable(after)
-                and ("\u4e00" <= before <= "\u9fff" or "\u4e00" <= after <= "\u9fff")
-            ):
+        if c in _GAP_SET and 0 < i < n - 1 and _joinable(text[i - 1]):
+            after = text[i + 1]
+            if _joinable(after) or (after in _GAP_SET and i + 2 < n and _joinable(text[i + 2])):
                 continue
         kept.append(i)
     return "".join(text[i] for i in kept), kept
@@ -206,17 +201,23 @@ _NOT_NAME_WORDS = frozenset(
     are be been i we you he she it they this that these those down up over into than then
     more less about some any every all best top next last first other few many per each
     very just only also am pm not no yes so but if as me him them us what which who when
-    where how why here there miles mile mi km minutes minute min mins hours hour hrs hr
-    days day weeks week months month years year yrs times time people person kids children
-    dollars bucks percent pounds lbs kg feet ft inches meters metres blocks floors rooms
-    cars reasons ways things steps points stars items guys men women friends""".split()
+    where how why here there""".split()
+)
+# Words that make the number before them a count ("3 miles down the road").
+_UNIT_WORDS = frozenset(
+    """miles mile mi km minutes minute min mins hours hour hrs hr days weeks months years
+    yrs times people persons kids children dollars bucks percent pounds lbs kg feet ft
+    inches meters metres blocks floors rooms cars reasons ways things steps points stars
+    items guys men women friends""".split()
 )
 _DIRECTIONS = frozenset("n s e w ne nw se sw north south east west".split())
 
+_ORDINAL = re.compile(r"[0-9]{1,3}(?:st|nd|rd|th)")
 _EN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*\.?")
 _STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
-    "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|AS|GU|MP|PR|VI|AA|AE|AP"
+    "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|AS|GU|MP|PR|VI|FM|MH|PW|"
+    "AA|AE|AP"
 )
 _SECONDARY = (
     r"(?:apt\.?|apartment|suite|ste\.?|unit|fl\.?|floor|rm\.?|room|bldg\.?|building|lot|"
@@ -258,7 +259,9 @@ def en_street(text: str, start: int, end: int) -> Span | None:
     if chosen is None:
         return None
     name_words = [w.group().lower().rstrip(".") for w in names[:chosen]]
-    if any(w in _NOT_NAME_WORDS for w in name_words) or name_words[0][0].isdigit() and not re.fullmatch(r"\d{1,3}(?:st|nd|rd|th)", name_words[0]):
+    if any(w in _NOT_NAME_WORDS for w in name_words) or name_words[0] in _UNIT_WORDS:
+        return None
+    if name_words[0][0].isdigit() and not _ORDINAL.fullmatch(name_words[0]):
         return None
     suffix = names[chosen]
     street_end = suffix.end()
@@ -287,7 +290,8 @@ _PO_BOX = re.compile(
 )
 _MILITARY = re.compile(
     r"(?:(?:PSC|CMR|Unit)[ \t]+\d{1,5},?[ \t]+Box[ \t]+\d{1,5}|(?:USNS|USNV|USS|USCGC)[ \t]+[A-Z][a-z]+)"
-    r"[ \t]*[,\n][ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b"
+    r"[ \t]*[,\n][ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b",
+    re.IGNORECASE,
 )
 _CITY_STATE_ZIP = re.compile(
     rf"(?:,[ \t]*|[ \t]*\r?\n[ \t]*)(?:[A-Za-z][A-Za-z.'\-]*[ \t]){{0,3}}[A-Za-z][A-Za-z.'\-]*,?[ \t]+"

@@ -114,7 +114,8 @@ def valid_card(value: str) -> bool:
     return value.isdigit() and 12 <= len(value) <= 19 and luhn.is_valid(value)
 
 
-_NANP_BUSINESS = frozenset({"800", "833", "844", "855", "866", "877", "888", "900"})
+# Toll-free codes, premium 900 and the unassigned service codes N00.
+_NANP_BUSINESS = frozenset({"800", "833", "844", "855", "866", "877", "888", "900", "200", "300", "400", "700"})
 
 
 def valid_phone(e164: str) -> bool:

@@ -124,7 +124,9 @@ _DIGIT_CHARS = "".join(DIGIT_EQUIVALENTS)
 _LOOKALIKE_CHARS = "".join(DIGIT_LOOKALIKES)
 _D = char_class(_DIGIT_CHARS)
 _DL = char_class(_DIGIT_CHARS + _LOOKALIKE_CHARS)
-_SEP = separator_class()
+# A dot followed by a space ends a sentence, not a digit group ("… 5583. 4766 Carroll
+# Turnpike").
+_SEP = "(?:" + separator_class().replace("\\.", "") + r"|\.(?![ \t\r\n]))"
 _X = char_class(CHECK_X)
 _ZW = char_class(ZERO_WIDTH)
 
@@ -235,7 +237,7 @@ def _plausible_card_prefix(digits: str) -> bool:
 
     Source: the networks' published IIN ranges (ISO/IEC 7812 issuer identification
     numbers) - Visa 4 (13, 16, 19 digits); Mastercard 51-55 and 2221-2720 (16); American
-    Express 34, 37 (15); JCB 3528-3589 (16-19) and the 15-digit JCB/UATP ranges 1800 and
+    Express 34, 37 (15); JCB 35 (3528-3589 issued, 16-19) and the 15-digit JCB/UATP ranges 1800 and
     2131; Diners Club 300-305, 3095, 36, 38, 39 (14-19); Discover 6011, 644-649, 65
     (16-19); UnionPay 62 and 81 (16-19); RuPay 60, 82 (16); Maestro 50, 56-58, 63, 67,
     5018, 5020, 5038, 5893, 6304, 6759, 6761-6763 (12-19); Mir 2200-2204 (16-19); Troy
@@ -254,7 +256,7 @@ def _plausible_card_prefix(digits: str) -> bool:
         return n == 15
     if four in (1800, 2131):
         return n == 15
-    if 3528 <= four <= 3589 or four == 6011 or two == 65 or 644 <= three <= 649:
+    if two == 35 or four == 6011 or two == 65 or 644 <= three <= 649:
         return 16 <= n <= 19
     if two in (62, 81):
         return 16 <= n <= 19
@@ -397,10 +399,11 @@ _CN_MOBILE = re.compile(PhoneMetadata.metadata_for_region("CN").mobile.national_
 
 # North American numbers: NPA-NXX-XXXX (NANP administration's format rules: neither the
 # area code nor the exchange starts with 0 or 1 or is an N11 service code; area codes
-# with 9 in the middle are reserved). Toll-free codes and 900 are business numbers.
+# with 9 in the middle are reserved). Toll-free codes, 900 and the unassigned service
+# codes N00 are no person's number (400-xxx-xxxx is also a mainland business hotline).
 _NANP_SHAPE = re.compile(r"[2-9][0-8][0-9][2-9][0-9]{6}")
-_NANP_BUSINESS = frozenset({"800", "833", "844", "855", "866", "877", "888", "822", "880",
-                            "881", "882", "883", "884", "885", "886", "887", "889", "900"})  # fmt: skip
+_NANP_BUSINESS = frozenset({"800", "833", "844", "855", "866", "877", "888", "900",
+                            "200", "300", "400", "700"})  # fmt: skip
 
 
 def _nanp_e164(national: str, *, shaped_is_enough: bool) -> str | None:
@@ -467,7 +470,13 @@ def to_digits_keep_gaps(raw: str) -> str:
     return raw if raw.isascii() and not any(c in _LOOKALIKE_SET for c in raw) else raw.translate(_GAPS_KEPT)
 
 
-def _phone(digits: str, plus: bool, raw: str | None, labelled: bool) -> tuple[str, str] | None:
+# What is said before a number: a phone label, nothing in English prose, nothing in
+# Chinese prose (where a bare ten-digit number is a date, a code or a reference).
+LABELLED, UNLABELLED, IN_CHINESE = 2, 1, 0
+_CJK = re.compile("[\u3400-\u9fff]")
+
+
+def _phone(digits: str, plus: bool, raw: str | None, labelled: int) -> tuple[str, str] | None:
     """(E.164, rule) of a digit run, or None when it is no callable number.
 
     National forms are read as mainland numbers: mobiles (11 digits starting with 1)
@@ -499,11 +508,26 @@ def _phone(digits: str, plus: bool, raw: str | None, labelled: bool) -> tuple[st
         e164 = _valid_e164(86, digits[1:])
         return (e164, "phone.cn_landline") if e164 else None
     if n == 10:
-        shaped = raw is None or groups == (3, 3, 4)
-        if shaped or labelled:
-            e164 = _nanp_e164(digits, shaped_is_enough=True)
-            return (e164, "phone.nanp") if e164 else None
+        # Written as a phone number: 3-3-4, a digit at a time, spelled out, or hidden
+        # with characters between the digits; else bare, which is taken only for a
+        # number the numbering plan knows or after a phone label.
+        shaped = (
+            raw is None
+            or groups == (3, 3, 4)
+            or (len(groups) == 10 and not _counting(digits))
+            or not _PLAIN_NUMBER_CHARS.issuperset(raw)
+        )
+        if not shaped and labelled == IN_CHINESE:
+            return None
+        e164 = _nanp_e164(digits, shaped_is_enough=shaped or labelled == LABELLED)
+        return (e164, "phone.nanp") if e164 else None
     return None
+
+
+def _counting(digits: str) -> bool:
+    """"2 3 4 5 6 7 8 9 0 1": counting, not a number."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    return len(steps) == 1
 
 
 _PHONE_EXTENSION = re.compile(r"[ \t]?(?:x|ext\.?|extension)[ \t]?[0-9]{1,5}(?![0-9])", re.IGNORECASE)
@@ -863,7 +887,7 @@ _YEAR = re.compile(r"(?:19|20)[0-9][0-9]")
 
 
 def _number_kind(
-    digits: str, plus: bool, raw: str | None, wanted: frozenset[str], labelled_phone: bool
+    digits: str, plus: bool, raw: str | None, wanted: frozenset[str], labelled_phone: int
 ) -> tuple[str, str, float, str] | None:
     """What a digit run is, if anything: (kind, normalized, confidence, rule)."""
     n = len(digits)
@@ -922,6 +946,25 @@ def _lookalike_bounds(folded: str, start: int, end: int) -> tuple[int, int] | No
     return start, end
 
 
+def _house_number_at_end(folded: str, used: int, end: int) -> int | None:
+    if end >= len(folded) or folded[end] not in " \t":
+        return None
+    gap = max(folded.rfind(" ", used, end), folded.rfind("\n", used, end), folded.rfind("\t", used, end))
+    if gap < 0 or not 1 <= end - gap - 1 <= 6 or not folded[gap + 1 : end].isdigit():
+        return None
+    return gap + 1
+
+
+_URL_TOKEN_REVERSED = re.compile(r"[!-~]{1,200}")
+
+
+def _in_url(folded: str, start: int) -> bool:
+    """Whether the run is part of a URL ("https://example.com/post/5798…")."""
+    m = _URL_TOKEN_REVERSED.match(folded[max(0, start - 200) : start][::-1])
+    token = m.group()[::-1] if m else ""
+    return "://" in token or token.startswith("www.")
+
+
 def _part_of_code(folded: str, start: int) -> bool:
     """Whether the run continues a code such as "XR-1380…" or "GC_5821…"."""
     m = _CODE_PREFIX_REVERSED.match(folded[max(0, start - 13) : start][::-1])
@@ -951,6 +994,20 @@ def _blocked_groups(groups: list[tuple[int, int, str]], raw: str) -> set[int] | 
     ):
         return None
     blocked: set[int] = set()
+    # Within a longer run, a version ("1.8.2689.668…") or an IPv4 address is never part
+    # of a number either.
+    i = 0
+    while i < count:
+        j = i
+        while j + 1 < count and seps[j] == ".":
+            j += 1
+        dotted = groups[i : j + 1]
+        sizes = [len(g[2]) for g in dotted]
+        if len(dotted) >= 3 and sizes[0] <= 2 and max(sizes) > 1:
+            blocked.update(range(i, j + 1))
+        elif len(dotted) == 4 and max(sizes) <= 3 and all(int(g[2]) <= 255 for g in dotted):
+            blocked.update(range(i, j + 1))
+        i = j + 1
     for i in range(count - 2):
         a, b, c = (len(groups[k][2]) for k in (i, i + 1, i + 2))
         sep = seps[i].strip()
@@ -982,6 +1039,8 @@ def _scan_number(
         return
     if start > 1 and folded[start - 1] in "-_" and _part_of_code(folded, start):
         return
+    if start and folded[start - 1] in "/=?&#:" and _in_url(folded, start):
+        return
     raw = folded[start:end]
     # Plain ASCII runs, with or without the X of an ID number, are the common case and
     # skip the character mapping.
@@ -996,7 +1055,12 @@ def _scan_number(
     if not digits.replace("X", "").isdigit():
         return
     plus = start > 0 and folded[start - 1] == "+"
-    labelled = _labelled_as_phone(folded, start)
+    if _labelled_as_phone(folded, start):
+        labelled = LABELLED
+    elif _CJK.search(folded, max(0, start - 12), start) is not None:
+        labelled = IN_CHINESE
+    else:
+        labelled = UNLABELLED
     groups = None
     if not raw.isdigit():
         groups = [(g.start(), g.end(), to_digits(g.group())) for g in _GROUP.finditer(raw)]
@@ -1029,11 +1093,11 @@ def _scan_number_pieces(
     text: str,
     folded: str,
     start: int,
-    raw: str,
+    raw: str | None,
     groups: list[tuple[int, int, str]],
     blocked: set[int],
     plus: bool,
-    labelled: bool,
+    labelled: int,
     wanted: frozenset[str],
     out: list[Finding],
 ) -> None:
@@ -1059,7 +1123,8 @@ def _scan_number_pieces(
                 continue
             lo, hi = groups[i][0], groups[j - 1][1]
             digits = "".join(g[2] for g in groups[i:j])
-            hit = _number_kind(digits, plus and i == 0, raw[lo:hi], wanted, labelled)
+            piece = raw[lo:hi] if raw is not None else None  # None: spelled out
+            hit = _number_kind(digits, plus and i == 0, piece, wanted, labelled)
             if hit is None:
                 continue
             rest = best[j]
@@ -1116,11 +1181,18 @@ def _scan_spelled(text: str, folded: str, wanted: frozenset[str], out: list[Find
             continue
         digits = "".join(_DIGIT_WORDS.get(t.lower(), t) for t in tokens)
         plus = m.start() > 0 and folded[m.start() - 1] == "+"
-        hit = _number_kind(digits, plus, None, wanted, True)
+        hit = _number_kind(digits, plus, None, wanted, LABELLED)
         if hit is not None:
             kind, normalized, confidence, rule = hit
             start = m.start() - plus
             out.append(Finding(kind, start, m.end(), text[start : m.end()], normalized, 0.85, rule, True))
+        elif len(digits) > 11:
+            # Spelled digits run on into another number ("… four six 19328278544").
+            groups = [
+                (t.start() - m.start(), t.end() - m.start(), _DIGIT_WORDS.get(t.group().lower(), t.group()))
+                for t in _SPELLED_TOKEN.finditer(m.group())
+            ]
+            _scan_number_pieces(text, folded, m.start(), None, groups, set(), plus, LABELLED, wanted, out)
 
 
 # ---------------------------------------------------------------------------
@@ -1145,11 +1217,21 @@ def scan(
     findings: list[Finding] = []
     want_numbers = not wanted.isdisjoint(_NUMBER_KINDS)
     want_address = "address" in wanted
-    for m in _SCAN.finditer(folded):
+    pos = 0
+    while (m := _SCAN.search(folded, pos)) is not None:
+        pos = m.end()
         group = m.lastgroup
         if group == "num":
             if want_numbers:
+                before = len(findings)
                 _scan_number(text, folded, m.start(), m.end(), wanted, findings)
+                used = max((f.end for f in findings[before:]), default=m.start())
+            else:
+                used = m.start()
+            if want_address:
+                # A run may end in the house number of an address that follows it
+                # ("…5583 4766 Carroll Turnpike"): scan on from that number.
+                pos = _house_number_at_end(folded, used, m.end()) or pos
         elif group == "plate":
             if "licence_plate" in wanted:
                 value = text[m.start() : m.end()]
@@ -1165,6 +1247,8 @@ def scan(
             found = addresses.en_street(folded, m.start(), m.end())
             if found is not None:
                 _add_address(text, found, findings)
+            # The words matched may hold the next house number ("… Suite 948. 944 …").
+            pos = found[1] if found is not None else m.start() + 1
     if want_numbers and _SPELLED_HINT.search(folded) is not None:
         _scan_spelled(text, folded, wanted, findings)
     emails: list[Finding] = []
@@ -1207,7 +1291,7 @@ def normalize_value(kind: str, raw: str) -> str | None:
         spelled = _SPELLED_RUN.fullmatch(text)
         if spelled is not None and kind == "phone":
             digits = "".join(_DIGIT_WORDS.get(t.lower(), t) for t in _SPELLED_TOKEN.findall(text))
-            hit = _phone(digits, plus, None, True)
+            hit = _phone(digits, plus, None, LABELLED)
             return hit[0] if hit else None
         digits = to_digits(text)
         if not digits or not digits.isascii() or not digits.rstrip("X").isdigit():
@@ -1216,7 +1300,7 @@ def normalize_value(kind: str, raw: str) -> str | None:
             return digits if not plus and _valid_id_number(digits) else None
         if kind == "bank_card":
             return digits if not plus and digits.isdigit() and _valid_card(digits) else None
-        hit = _phone(digits, plus, text, True)
+        hit = _phone(digits, plus, text, LABELLED)
         return hit[0] if hit else None
     if kind == "email":
         return _email_normalized(raw)
@@ -1266,7 +1350,7 @@ def _scan_addresses(text: str, folded: str, out: list[Finding]) -> None:
                 if end - start > 0:
                     mapped = (offsets[start], offsets[end - 1] + 1, confidence, rule)
                     _add_address(text, mapped, out, obfuscated=True)
-    if "ox" in folded or "OX" in folded or "PO " in folded:
+    if "ox" in folded or "OX" in folded or "PO " in folded or "po " in folded:
         for found in addresses.en_boxes(folded):
             _add_address(text, found, out)
 
@@ -1279,6 +1363,9 @@ def _add_address(
     normalized = _address_normalized(value)
     if normalized is not None:
         out.append(Finding("address", start, end, value, normalized, confidence, rule, obfuscated))
+
+
+_GAPS_ONLY = re.compile("[ \u3000·\u200b-\u200d\u2060\ufeff]+")
 
 
 def _merge_touching_addresses(text: str, findings: list[Finding]) -> list[Finding]:
@@ -1294,7 +1381,9 @@ def _merge_touching_addresses(text: str, findings: list[Finding]) -> list[Findin
     groups: list[list[Finding]] = [[found[0]]]
     group_end = found[0].end
     for finding in found[1:]:
-        if finding.start <= group_end:
+        if finding.start <= group_end or (
+            finding.start - group_end <= 2 and _GAPS_ONLY.fullmatch(text, group_end, finding.start)
+        ):
             groups[-1].append(finding)
             group_end = max(group_end, finding.end)
         else:
