@@ -642,6 +642,7 @@ _EMAIL_LOCAL_REVERSED = re.compile(rf"[A-Za-z0-9._%+\-{ZERO_WIDTH}]{{1,64}}")
 _EMAIL_LABEL = rf"[A-Za-z0-9\-{ZERO_WIDTH}]+"
 _EMAIL_DOMAIN = re.compile(rf"{_EMAIL_LABEL}(?:(?:{_DOT_FORMS}){_EMAIL_LABEL}){{1,6}}")
 _EMAIL_DOT = re.compile(_DOT_FORMS)
+_LOCAL_DOT_WORD_REVERSED = re.compile(r"[ \t](?:tod|TOD)[ \t][A-Za-z0-9_\-]{1,30}(?![A-Za-z0-9])")
 # "replace # with @", "把#改成@", "(# = @)": the symbol the poster typed for the at sign.
 _AT_HINT = re.compile(
     r"把\s*(\S)\s*(?:改成|换成|替换为|替换成|换为|改为)\s*@"
@@ -667,6 +668,7 @@ _NORMALIZE_DOT = re.compile(
 
 
 _AT_STAND_INS = "#*&$"
+_LOCAL_DOT_WORDS = re.compile(r"[ \t]dot[ \t]|[(\[][ \t]?dot[ \t]?[)\]]")
 
 
 def _email_normalized(raw: str) -> str | None:
@@ -685,6 +687,7 @@ def _email_normalized(raw: str) -> str | None:
             if at is None:
                 return None
         local, domain = text[: at.start()], text[at.end() :]
+        local = _LOCAL_DOT_WORDS.sub(".", local)
         text = local + "@" + _NORMALIZE_DOT.sub(".", domain)
     if text.count("@") != 1 or ".." in text or not _EMAIL_CANONICAL.fullmatch(text):
         return None
@@ -720,6 +723,10 @@ def _email_at(text: str, folded: str, at: int, at_end: int, at_form: str) -> Fin
         start += 1
     if start == at or (start and folded[start - 1] in _TOKEN_CHARS):
         return None
+    if at_form.strip() in ("at", "AT"):
+        # "john dot smith at gmail dot com": dots of the local part spelled out too.
+        while (word := _LOCAL_DOT_WORD_REVERSED.match(folded[max(0, start - 40) : start][::-1])) is not None:
+            start -= word.end()
     first_label = _EMAIL_DOT.split(domain.group(), maxsplit=1)[0]
     if _IMAGE_SCALE.fullmatch(first_label):
         return None  # "icon@2x.png", "logo@3x.webp": image assets, not addresses
@@ -1055,10 +1062,10 @@ def _scan_number(
     if not digits.replace("X", "").isdigit():
         return
     plus = start > 0 and folded[start - 1] == "+"
-    if _labelled_as_phone(folded, start):
-        labelled = LABELLED
-    elif _CJK.search(folded, max(0, start - 12), start) is not None:
+    if _CJK.search(folded, max(0, start - 12), start) is not None:
         labelled = IN_CHINESE
+    elif _labelled_as_phone(folded, start):
+        labelled = LABELLED
     else:
         labelled = UNLABELLED
     groups = None
@@ -1189,7 +1196,7 @@ def _scan_spelled(text: str, folded: str, wanted: frozenset[str], out: list[Find
         elif len(digits) > 11:
             # Spelled digits run on into another number ("… four six 19328278544").
             groups = [
-                (t.start() - m.start(), t.end() - m.start(), _DIGIT_WORDS.get(t.group().lower(), t.group()))
+                (t.start(), t.end(), _DIGIT_WORDS.get(t.group().lower(), t.group()))
                 for t in _SPELLED_TOKEN.finditer(m.group())
             ]
             _scan_number_pieces(text, folded, m.start(), None, groups, set(), plus, LABELLED, wanted, out)
@@ -1282,25 +1289,25 @@ def normalize_value(kind: str, raw: str) -> str | None:
     """
     if kind in _NUMBER_KINDS:
         text = fold(raw).strip().lstrip("(（")
-        extension = re.search(r"[ \t]?(?:x|ext\.?|extension)[ \t]?[0-9]{1,5}$", text, re.IGNORECASE)
+        extension = re.search(r"(?<=[0-9])[ \t]?(?:x|ext\.?|extension)[ \t]?[0-9]{1,5}$", text, re.IGNORECASE)
         if kind == "phone" and extension is not None:
             text = text[: extension.start()]
         plus = text[:1] == "+"
         if plus:
             text = text[1:]
-        spelled = _SPELLED_RUN.fullmatch(text)
-        if spelled is not None and kind == "phone":
+        shape: str | None = text
+        if _SPELLED_RUN.fullmatch(text) is not None:
             digits = "".join(_DIGIT_WORDS.get(t.lower(), t) for t in _SPELLED_TOKEN.findall(text))
-            hit = _phone(digits, plus, None, LABELLED)
-            return hit[0] if hit else None
-        digits = to_digits(text)
+            shape = None  # spelled out: written as a number on purpose
+        else:
+            digits = to_digits(text)
         if not digits or not digits.isascii() or not digits.rstrip("X").isdigit():
             return None
         if kind == "id_number":
             return digits if not plus and _valid_id_number(digits) else None
         if kind == "bank_card":
             return digits if not plus and digits.isdigit() and _valid_card(digits) else None
-        hit = _phone(digits, plus, text, LABELLED)
+        hit = _phone(digits, plus, shape, LABELLED)
         return hit[0] if hit else None
     if kind == "email":
         return _email_normalized(raw)
