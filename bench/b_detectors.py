@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 from bench.common import Context, Row, best_of
-from prevention.corpus import evaluate, generate
+from prevention.corpus import generate
+from prevention.evaluation import evaluate
 from prevention.detectors import scan
 
 QUALITY_TARGET = 0.98

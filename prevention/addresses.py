@@ -31,15 +31,17 @@ Span = tuple[int, int, float, str]
 # Chinese.
 
 _NUM = "0-9A-Za-z一二三四五六七八九十百零〇两"
-_ROAD = "大道|大街|胡同|[路街巷弄道里村]"
-_ROAD_SECTION = "(?:[0-9一二三四五六七八九十]{1,2}段)?"
-_DOOR_UNIT = "号楼|号院|号(?!线)|號|座|栋|棟|幢|弄|组|排"
 _ESTATE = "小区|花园|家园|公寓|大厦|广场|新村|社区|山庄|大楼|苑|园|府|庭|城|中心|公馆|华府|名都"
-_BUILDING_UNIT = "号楼|号院|栋|棟|幢|座|单元|單元"
 
-_CN_ANCHOR = re.compile(
-    rf"(?P<road>{_ROAD}){_ROAD_SECTION}(?P<door>[{_NUM}]{{1,5}}(?:-[0-9]{{1,4}})?(?:{_DOOR_UNIT}))"
-    rf"|(?P<estate>{_ESTATE})(?P<building>[{_NUM}]{{1,4}}(?:{_BUILDING_UNIT}))"
+# Anchors are found from their unit character, which is rare in prose, and read
+# backwards: the number before it, then the road or estate suffix before the number.
+_UNIT_CHAR = re.compile("[号號座栋棟幢弄组排单單]")
+_ROAD_UNITS = frozenset(("号楼", "号院", "号", "號", "座", "栋", "棟", "幢", "弄", "组", "排"))
+_ESTATE_UNITS = frozenset(("号楼", "号院", "栋", "棟", "幢", "座", "单元", "單元"))
+_TWO_CHAR_UNITS = frozenset(("号楼", "号院", "单元", "單元"))
+_ANCHOR_REVERSED = re.compile(
+    rf"(?:[0-9]{{1,4}}-)?[{_NUM}]{{1,5}}(?:段[0-9一二三四五六七八九十]{{1,2}})?"
+    rf"(?:(?P<road>道大|街大|同胡|[路街巷弄道里村])|(?P<estate>{'|'.join(e[::-1] for e in _ESTATE.split('|'))}))"
 )
 _STRONG_ROADS = frozenset(("路", "街", "巷", "弄", "村", "大道", "大街", "胡同"))
 _STRONG_ESTATES = frozenset(
@@ -83,44 +85,71 @@ _POSTCODE = re.compile(r" ?[0-9]{6}(?![0-9])")
 
 
 def cn_addresses(text: str) -> Iterator[Span]:
-    """Chinese addresses in ``text`` (call only when it holds CJK characters)."""
-    for m in _CN_ANCHOR.finditer(text):
-        suffix_at = m.start()
-        low = max(0, suffix_at - _LEFT_WINDOW)
-        left = _LEFT_REVERSED.match(text[low:suffix_at][::-1])
-        if left is None:
+    """Chinese addresses in ``text``, each found once."""
+    done = 0
+    for u in _UNIT_CHAR.finditer(text):
+        if u.start() < done:
             continue
-        start = suffix_at - left.end()
-        name = text[start:suffix_at]
-        province = _PROVINCE.search(name)
-        if province is not None:
-            start += province.start()
-            name = name[province.start() :]
-        has_admin = province is not None or _ADMIN.search(name) is not None
-        end = m.end()
-        tail = _TAIL.match(text, end)
-        if tail is not None:
-            end = tail.end()
-        if text[end - 1] in "座号號" or tail is not None:
-            postcode = _POSTCODE.match(text, end)
-            if postcode is not None:
-                end = postcode.end()
-        road = m.group("road")
-        if road is not None:
-            door = m.group("door")
-            strong = road in _STRONG_ROADS
-            if not (strong or has_admin or tail is not None):
-                continue
-            numbered = door.endswith(("号", "號", "弄"))
-            rule = "address.cn_house_number" if numbered else "address.cn_building"
-            confidence = 0.9 if strong and (numbered or has_admin) else 0.8
-        else:
-            strong = m.group("estate") in _STRONG_ESTATES
-            if not (strong or has_admin or tail is not None or len(name) >= 2):
-                continue
-            rule = "address.cn_building"
-            confidence = 0.85 if strong or has_admin else 0.75
-        yield start, end, confidence, rule
+        found = cn_address_at(text, u.start())
+        if found is not None:
+            done = found[1]
+            yield found
+
+
+_NUM_SET = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz一二三四五六七八九十百零〇两")
+
+
+def cn_address_at(text: str, at: int) -> Span | None:
+    """The Chinese address whose unit character ("号", "座", "栋", ...) is at ``at``."""
+    if at == 0 or text[at - 1] not in _NUM_SET:
+        return None
+    unit = text[at : at + 2]
+    if unit not in _TWO_CHAR_UNITS:
+        unit = text[at]
+        if unit in "单單" or text[at : at + 2] == "号线":
+            return None
+    back = _ANCHOR_REVERSED.match(text[max(0, at - 16) : at][::-1])
+    if back is None:
+        return None
+    road = back.group("road")
+    road = road[::-1] if road is not None else None
+    if (road is not None and unit not in _ROAD_UNITS) or (road is None and unit not in _ESTATE_UNITS):
+        return None
+    suffix_at = at - back.end()
+    anchor_end = at + len(unit)
+    low = max(0, suffix_at - _LEFT_WINDOW)
+    left = _LEFT_REVERSED.match(text[low:suffix_at][::-1])
+    if left is None:
+        return None
+    start = suffix_at - left.end()
+    name = text[start:suffix_at]
+    province = _PROVINCE.search(name)
+    if province is not None:
+        start += province.start()
+        name = name[province.start() :]
+    has_admin = province is not None or _ADMIN.search(name) is not None
+    end = anchor_end
+    tail = _TAIL.match(text, end)
+    if tail is not None:
+        end = tail.end()
+    if text[end - 1] in "座号號" or tail is not None:
+        postcode = _POSTCODE.match(text, end)
+        if postcode is not None:
+            end = postcode.end()
+    if road is not None:
+        strong = road in _STRONG_ROADS
+        if not (strong or has_admin or tail is not None):
+            return None
+        numbered = unit in ("号", "號", "弄")
+        rule = "address.cn_house_number" if numbered else "address.cn_building"
+        confidence = 0.9 if strong and (numbered or has_admin) else 0.8
+    else:
+        strong = back.group("estate")[::-1] in _STRONG_ESTATES
+        if not (strong or has_admin or tail is not None or len(name) >= 2):
+            return None
+        rule = "address.cn_building"
+        confidence = 0.85 if strong or has_admin else 0.75
+    return start, end, confidence, rule
 
 
 # A post typed with a gap between every character ("北 京 市 朝 阳 区 …"): at least four

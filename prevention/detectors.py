@@ -39,12 +39,14 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
+from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 
 from prevention import addresses
@@ -105,8 +107,9 @@ RULES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """One value found. A named tuple: scans build many, and a tuple is built fastest."""
+
     type: str
     start: int  # offsets into the original text, end exclusive
     end: int
@@ -134,7 +137,8 @@ _PLATE_CHAR = "[A-HJ-NP-Za-hj-np-z0-9]"
 _PLATE_GAP = char_class(" ·•・.-\u00a0" + ZERO_WIDTH)
 
 # The one class every alternative starts with; see the module docstring.
-_FIRST = char_class(_DIGIT_CHARS + PLATE_PROVINCES)
+_UNIT_CHARS = "号號座栋棟幢弄组排单單"
+_FIRST = char_class(_DIGIT_CHARS + PLATE_PROVINCES + _UNIT_CHARS + "@([{<（【艾圈")
 
 _SCAN = re.compile(
     _FIRST + "(?:"
@@ -147,6 +151,12 @@ _SCAN = re.compile(
     # A house number and the words after it: judged by addresses.en_street.
     r"|(?<=[0-9])(?P<en_addr>[0-9]{0,5}[A-Za-z]?(?:-[0-9]{1,4})?[ \t]+"
     r"(?:[A-Za-z0-9][A-Za-z0-9'’.\-]*[ \t]+){1,5}[A-Za-z][A-Za-z'’\-]*\.?)"
+    # The unit of a Chinese address ("…路88号", "…街A座"): judged by addresses.cn_address_at.
+    rf"|(?<={char_class(_UNIT_CHARS)})(?P<cn_unit>)"
+    # The at sign of an e-mail address, in the forms it is written in.
+    r"|(?<=@)(?P<at>)"
+    r"|(?<=[(\[{<（【])(?P<at_bracket>[ \t]?(?:at|AT|At|@)[ \t]?[)\]}>）】])"
+    r"|(?<=艾)(?P<at_cn>特)|(?<=圈)(?P<at_circle>圈?[aA])"
     ")"
 )
 
@@ -494,9 +504,11 @@ def _phone(digits: str, plus: bool, raw: str | None, labelled: int) -> tuple[str
         return _international(digits)
     if digits.startswith("00"):
         return _international(digits[2:])
-    groups = _groups_of(raw) if raw is not None else ()
     if n == 11 and digits[0] == "1":
-        if groups == (1, 3, 3, 4) or (raw is None and not _CN_MOBILE.fullmatch(digits)):
+        nanp = (raw is None and not _CN_MOBILE.fullmatch(digits)) or (
+            raw is not None and not raw.isdigit() and _groups_of(raw) == (1, 3, 3, 4)
+        )
+        if nanp:
             e164 = _nanp_e164(digits[1:], shaped_is_enough=True)
             return (e164, "phone.nanp") if e164 else None
         if _CN_MOBILE.fullmatch(digits):
@@ -508,6 +520,7 @@ def _phone(digits: str, plus: bool, raw: str | None, labelled: int) -> tuple[str
         e164 = _valid_e164(86, digits[1:])
         return (e164, "phone.cn_landline") if e164 else None
     if n == 10:
+        groups = _groups_of(raw) if raw is not None else ()
         # Written as a phone number: 3-3-4, a digit at a time, spelled out, or hidden
         # with characters between the digits; else bare, which is taken only for a
         # number the numbering plan knows or after a phone label.
@@ -628,12 +641,14 @@ _MAIL_PROVIDERS = frozenset(
     "foxmail 163 126 yeah sina sohu 139 189 aliyun tom 21cn example".split()
 )
 
+# Each form starts with a fixed character, so the search skips prose in its fast loop;
+# the spaces around a bracketed form are taken in _email_at.
 _AT_FORMS = (
     r"@"
-    r"|[ \t]?[(\[{<（【][ \t]?(?:at|AT|At|@)[ \t]?[)\]}>）】][ \t]?"
-    r"|[ \t]+(?:at|AT)[ \t]+"
+    r"|[(\[{<（【][ \t]?(?:at|AT|At|@)[ \t]?[)\]}>）】]"
     r"|艾特|圈圈?[aA]|小老鼠"
 )
+_BARE_AT = re.compile(r"[ \t]+(?:at|AT)[ \t]+")
 _AT = re.compile(_AT_FORMS)
 _DOT_FORMS = (
     r"\.|[ \t]?[(\[{（【][ \t]?(?:dot|DOT|\.)[ \t]?[)\]}）】][ \t]?|[ \t]+(?:dot|DOT)[ \t]+|点|點|。"
@@ -702,18 +717,51 @@ def _at_hint(folded: str) -> str | None:
     return symbol if symbol in _AT_STAND_INS else None
 
 
-def _scan_emails(text: str, folded: str, out: list[Finding]) -> None:
-    at_pattern = _AT
-    hint = _at_hint(folded) if "@" in folded else None
-    if hint is not None:
-        at_pattern = re.compile(_AT_FORMS + "|" + re.escape(hint))
-    for at in at_pattern.finditer(folded):
-        found = _email_at(text, folded, at.start(), at.end(), at.group())
+_HINT_WORD = re.compile("[改换替代=→>]|eplace|wap|means")
+
+
+@cache
+def _at_pattern_with(symbol: str) -> re.Pattern[str]:
+    return re.compile(_AT_FORMS + "|" + re.escape(symbol))
+
+
+def _scan_emails(
+    text: str, folded: str, ats: list[tuple[int, int, str]], out: list[Finding]
+) -> None:
+    """E-mail addresses around the at signs the main scan found (``ats``: start, end
+    and text of each), around a symbol a hint says stands for @, and around " at "."""
+    for start, end, _ in ats:
+        at_form = folded[start:end]
+        found = _email_at(text, folded, start, end, at_form)
         if found is not None:
             out.append(found)
+    if ats and _HINT_WORD.search(folded) is not None:
+        hint = _at_hint(folded)
+        if hint is not None:
+            i = folded.find(hint)
+            while i >= 0:
+                found = _email_at(text, folded, i, i + 1, hint)
+                if found is not None:
+                    out.append(found)
+                i = folded.find(hint, i + 1)
+    # "zhangsan at example dot com": every " at " is a candidate, tried by position.
+    for word in (" at ", " AT "):
+        i = folded.find(word)
+        while i >= 0:
+            at = _BARE_AT.match(folded, i)
+            if at is not None:
+                found = _email_at(text, folded, at.start(), at.end(), at.group())
+                if found is not None:
+                    out.append(found)
+            i = folded.find(word, i + 3)
 
 
 def _email_at(text: str, folded: str, at: int, at_end: int, at_form: str) -> Finding | None:
+    if at_form[0] in "([{<（【":
+        if at and folded[at - 1] in " \t":
+            at -= 1
+        if at_end < len(folded) and folded[at_end] in " \t":
+            at_end += 1
     local = _EMAIL_LOCAL_REVERSED.match(folded[max(0, at - 64) : at][::-1])
     domain = _EMAIL_DOMAIN.match(folded, at_end)
     if local is None or domain is None:
@@ -814,28 +862,30 @@ class NameIndex:
     """The protected names of one policy version as an Aho-Corasick automaton.
 
     Built once and shared by every scan (and every thread: finding is read-only), so
-    the cost of a scan does not depend on how many names there are.
+    the cost of a scan does not depend on how many names there are. Names are matched
+    on the fold of the post, in lower case, with the gaps people slip between the
+    characters of a name removed; Latin names only as whole words.
     """
 
-    __slots__ = ("_automaton", "_latin", "size")
+    __slots__ = ("_automaton", "_keys", "_latin", "size")
 
     def __init__(self, names: Iterable[str]) -> None:
-        automaton = ahocorasick.Automaton()
-        latin = False
+        keys: dict[str, tuple[int, bool, bool]] = {}
         for name in names:
             key = _name_key(name) if name else None
-            if key is None or key in automaton:
-                continue
-            latin = latin or any(c in _ASCII_LETTERS for c in key)
-            automaton.add_word(key, (len(key), key[0] in _ASCII_LETTERS, key[-1] in _ASCII_LETTERS))
-        self.size = len(automaton)
-        if self.size:
-            automaton.make_automaton()
-        self._automaton = automaton
-        self._latin = latin
+            if key is not None and key not in keys:
+                keys[key] = (len(key), key[0] in _ASCII_LETTERS, key[-1] in _ASCII_LETTERS)
+        self._keys = list(keys.values())
+        self.size = len(keys)
+        self._latin = any(k[1] or k[2] for k in self._keys)
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(list(keys), matchkind=ahocorasick_rs.MatchKind.Standard)
+            if keys
+            else None
+        )
 
     def find(self, text: str, folded: str, out: list[Finding]) -> None:
-        if not self.size:
+        if self._automaton is None:
             return
         view = folded
         if self._latin:
@@ -843,15 +893,26 @@ class NameIndex:
             if len(view) != len(folded):  # a letter whose lower case is longer
                 view = "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
         compact = _NAME_GAP_RUN.sub("", view)
-        hits = list(self._automaton.iter(compact))
+        hits = self._automaton.find_matches_as_indexes(compact, overlapping=True)
         if not hits:
             return
-        kept = compact is view or len(compact) == len(view)
-        positions = range(len(view)) if kept else [i for i, c in enumerate(view) if c not in _NAME_GAP_SET]
+        # Compact offset -> offset in the post: add the gaps removed before it.
+        starts, removed, total = [], [], 0
+        for gap in _NAME_GAP_RUN.finditer(view):
+            g_start, g_end = gap.span()
+            starts.append(g_start - total)
+            total += g_end - g_start
+            removed.append(total)
+
+        def original(i: int) -> int:
+            k = bisect_right(starts, i)
+            return i + (removed[k - 1] if k else 0)
+
         taken: list[tuple[int, int]] = []
         # Longest first, so a full name wins over a protected part of it.
-        for last, (length, latin_start, latin_end) in sorted(hits, key=lambda h: -h[1][0]):
-            start, end = positions[last - length + 1], positions[last] + 1
+        for index, c_start, c_end in sorted(hits, key=lambda h: h[1] - h[2]):
+            _, latin_start, latin_end = self._keys[index]
+            start, end = original(c_start), original(c_end - 1) + 1
             if latin_start and start and view[start - 1] in _ASCII_LETTERS:
                 continue
             if latin_end and end < len(view) and view[end] in _ASCII_LETTERS:
@@ -918,12 +979,19 @@ def _number_kind(
     return None
 
 
+_HAS_LOOKALIKE = re.compile(char_class(_LOOKALIKE_CHARS))
+
+
 def _lookalike_bounds(folded: str, start: int, end: int) -> tuple[int, int] | None:
     """The run ``folded[start:end]`` without letters that belong to words.
 
     Letters typed for digits count only where they touch a digit and no other letter:
     "l38OOl2345" is a number, "138 or" ends before "or".
     """
+    if (start == 0 or folded[start - 1] not in _LOOKALIKE_SET) and _HAS_LOOKALIKE.search(
+        folded, start, end
+    ) is None:
+        return start, end  # the common case
     i = start
     while i > 0 and folded[i - 1] in _LOOKALIKE_SET:
         i -= 1
@@ -951,6 +1019,17 @@ def _lookalike_bounds(folded: str, start: int, end: int) -> tuple[int, int] | No
     while end > start and not (folded[end - 1].isdigit() or folded[end - 1] in _DIGIT_CHARS or folded[end - 1] in _LOOKALIKE_SET or folded[end - 1] in CHECK_X):
         end -= 1
     return start, end
+
+
+# Runs that need no splitting into groups: digits, and an ID number's final X.
+_PLAIN_RUN = re.compile(r"[0-9]+[Xx]?")
+_DATE_OR_VERSION_SEPARATOR = re.compile(r"[/.\-\n]")
+
+
+def _context(folded: str, start: int) -> int:
+    if _CJK.search(folded, max(0, start - 12), start) is not None:
+        return IN_CHINESE
+    return LABELLED if _labelled_as_phone(folded, start) else UNLABELLED
 
 
 def _house_number_at_end(folded: str, used: int, end: int) -> int | None:
@@ -1036,10 +1115,14 @@ def _blocked_groups(groups: list[tuple[int, int, str]], raw: str) -> set[int] | 
 def _scan_number(
     text: str, folded: str, start: int, end: int, wanted: frozenset[str], out: list[Finding]
 ) -> None:
-    bounds = _lookalike_bounds(folded, start, end)
-    if bounds is None:
-        return
-    start, end = bounds
+    if not (
+        _PLAIN_RUN.fullmatch(folded, start, end) is not None
+        and (start == 0 or folded[start - 1] not in _LOOKALIKE_SET)
+    ):
+        bounds = _lookalike_bounds(folded, start, end)
+        if bounds is None:
+            return
+        start, end = bounds
     if end - start < 7:
         return
     if start and folded[start - 1] in _TOKEN_CHARS:
@@ -1062,21 +1145,19 @@ def _scan_number(
     if not digits.replace("X", "").isdigit():
         return
     plus = start > 0 and folded[start - 1] == "+"
-    if _CJK.search(folded, max(0, start - 12), start) is not None:
-        labelled = IN_CHINESE
-    elif _labelled_as_phone(folded, start):
-        labelled = LABELLED
-    else:
-        labelled = UNLABELLED
+    # What is said before the number only matters for ten-digit numbers (and pieces).
+    labelled = _context(folded, start) if len(digits) == 10 else UNLABELLED
     groups = None
-    if not raw.isdigit():
+    if not _PLAIN_RUN.fullmatch(raw):
         groups = [(g.start(), g.end(), to_digits(g.group())) for g in _GROUP.finditer(raw)]
-        blocked = _blocked_groups(groups, raw)
-        if blocked is None:
-            return
-        if blocked:
-            _scan_number_pieces(text, folded, start, raw, groups, blocked, plus, labelled, wanted, out)
-            return
+        if _DATE_OR_VERSION_SEPARATOR.search(raw) is not None:
+            blocked = _blocked_groups(groups, raw)
+            if blocked is None:
+                return
+            if blocked:
+                labelled = _context(folded, start)
+                _scan_number_pieces(text, folded, start, raw, groups, blocked, plus, labelled, wanted, out)
+                return
     hit = _number_kind(digits, plus, raw, wanted, labelled)
     if hit is not None:
         _add_number(text, folded, start - plus, end, hit, out)
@@ -1093,6 +1174,7 @@ def _scan_number(
         if groups is not None:
             groups = [g for g in groups if g[1] <= len(raw)]
     if len(digits) > 11 and groups is not None and len(groups) > 1 and not _id_shaped(digits):
+        labelled = _context(folded, start)
         _scan_number_pieces(text, folded, start, raw, groups, set(), plus, labelled, wanted, out)
 
 
@@ -1172,7 +1254,29 @@ _DIGIT_WORDS = {
     "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }  # fmt: skip
 _WORD = "(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
-_SPELLED_HINT = re.compile(rf"{_WORD}[ \t,.\-]{{1,3}}(?:{_WORD}|[0-9])", re.IGNORECASE)
+_DIGIT_WORDS_LOWER = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _may_spell_digits(folded: str) -> bool:
+    """A cheap test before the spelled-digit pass: three different digit words present.
+
+    Substring tests are far cheaper than a case-blind regex search; a spelled number of
+    seven or more digits uses at least three different words.
+    """
+    present = 0
+    for word in _DIGIT_WORDS_LOWER:
+        if word in folded:
+            present += 1
+            if present == 3:
+                return True
+    # "Five oh eight ..." or in capitals: only worth a look when some words are there.
+    if present:
+        for word in _DIGIT_WORDS_LOWER:
+            if word.capitalize() in folded or word.upper() in folded:
+                present += 1
+                if present == 3:
+                    return True
+    return False
 _SPELLED_RUN = re.compile(
     rf"(?<![A-Za-z])(?:{_WORD}|[0-9]{{1,4}})(?:[ \t,.\-]{{1,3}}(?:{_WORD}|[0-9]{{1,4}})){{4,}}(?![A-Za-z])",
     re.IGNORECASE,
@@ -1224,7 +1328,8 @@ def scan(
     findings: list[Finding] = []
     want_numbers = not wanted.isdisjoint(_NUMBER_KINDS)
     want_address = "address" in wanted
-    pos = 0
+    pos = cn_done = 0
+    ats: list[tuple[int, int, str]] = []
     while (m := _SCAN.search(folded, pos)) is not None:
         pos = m.end()
         group = m.lastgroup
@@ -1250,17 +1355,25 @@ def scan(
                             "licence_plate.ga36", value != folded[m.start() : m.end()],
                         )
                     )  # fmt: skip
-        elif want_address:  # en_addr
-            found = addresses.en_street(folded, m.start(), m.end())
-            if found is not None:
-                _add_address(text, found, findings)
-            # The words matched may hold the next house number ("… Suite 948. 944 …").
-            pos = found[1] if found is not None else m.start() + 1
-    if want_numbers and _SPELLED_HINT.search(folded) is not None:
+        elif group == "en_addr":
+            if want_address:
+                found = addresses.en_street(folded, m.start(), m.end())
+                if found is not None:
+                    _add_address(text, found, findings)
+                # The words matched may hold the next house number ("… Suite 948. 944 …").
+                pos = found[1] if found is not None else m.start() + 1
+        elif group == "cn_unit":
+            if want_address and m.start() >= cn_done:
+                found = addresses.cn_address_at(folded, m.start())
+                if found is not None:
+                    _add_address(text, found, findings)
+                    cn_done = found[1]
+        else:  # an at sign
+            ats.append((m.start(), m.end(), m.group()))
+    if want_numbers and _may_spell_digits(folded):
         _scan_spelled(text, folded, wanted, findings)
     emails: list[Finding] = []
-    if "@" in folded or "at" in folded or "AT" in folded or not folded.isascii():
-        _scan_emails(text, folded, emails)
+    _scan_emails(text, folded, ats, emails)
     if want_address:
         _scan_addresses(text, folded, findings)
     if emails:
@@ -1348,9 +1461,9 @@ def _address_normalized(raw: str) -> str | None:
 
 
 def _scan_addresses(text: str, folded: str, out: list[Finding]) -> None:
+    """The address passes the main scan does not do: spaced-out Chinese addresses, PO
+    boxes and military addresses."""
     if not folded.isascii():
-        for found in addresses.cn_addresses(folded):
-            _add_address(text, found, out)
         if addresses.SPACED_CJK.search(folded) is not None:
             compact, offsets = addresses.compacted(folded)
             for start, end, confidence, rule in addresses.cn_addresses(compact):

@@ -133,27 +133,38 @@ _LATIN_LOOKALIKES = {
 }  # fmt: skip
 
 FOLD_TABLE: dict[str, str] = {
-    # Full-width ASCII (what a Chinese input method types) and the ideographic space.
-    **{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)},
-    "\u3000": " ",
-    # Circled and negative circled digits, and the mathematical digit styles.
+    # Full-width digits, letters and the signs of numbers and addresses (what a Chinese
+    # input method types). Full-width punctuation (，。：！) is left alone: it is in
+    # every Chinese post and means nothing here, and folding it would copy every post.
+    **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},
+    **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+    **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+    "＠": "@", "＋": "+", "＃": "#", "．": ".", "－": "-", "＿": "_",
+    # Circled and negative circled digits.
     **{chr(0x2460 + i): str(i + 1) for i in range(9)},
     "⓪": "0", "⓿": "0",
     **{chr(0x2776 + i): str(i + 1) for i in range(9)},
     **{chr(0x2780 + i): str(i + 1) for i in range(9)},
     **{chr(0x278A + i): str(i + 1) for i in range(9)},
-    **{chr(0x1D7CE + i): str(i % 10) for i in range(50)},
     # Dashes of every width read as the hyphen.
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "ⓐ": "@", "Ⓐ": "@",
     **_LATIN_LOOKALIKES,
 }  # fmt: skip
 
-_FOLD_CHARS = re.compile(char_class("".join(FOLD_TABLE)))
+# As ranges: a class listing hundreds of single characters is searched one entry at a
+# time, ranges are one table lookup. The Greek and Cyrillic blocks are taken whole
+# (letters without a Latin twin fold to themselves).
+_FOLD_CHARS = re.compile(
+    "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff20\uff0b\uff03\uff0e\uff0d\uff3f"
+    "\u2460-\u2468\u24ea\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792\u2010-\u2014\u2212"
+    "\u24d0\u24b6\u0391-\u03c9\u0400-\u04ff\u0500-\u052f]"
+)
 
 
 def _fold_char(m: re.Match[str]) -> str:
-    return FOLD_TABLE[m.group()]
+    c = m.group()
+    return FOLD_TABLE.get(c, c)
 
 
 def fold(text: str) -> str:
