@@ -152,29 +152,28 @@ def cn_address_at(text: str, at: int) -> Span | None:
     return start, end, confidence, rule
 
 
-# A post typed with a gap between every character ("北 京 市 朝 阳 区 …"): at least four
-# characters in a row each followed by one gap.
+# A post typed with a gap between every character ("北 京 市 朝 阳 区 …"): runs of at least
+# four characters each followed by one gap, with a Chinese character among them.
 _GAP = " ·\u200b\u200c\u200d\u2060\ufeff\u3000"
-SPACED_CJK = re.compile(f"[{_GAP}][\u4e00-\u9fff0-9][{_GAP}][\u4e00-\u9fff0-9][{_GAP}][\u4e00-\u9fff]")
-_GAP_SET = frozenset(_GAP)
+_SPACED_RUN = re.compile(
+    f"(?:[\u4e00-\u9fff0-9A-Za-z\\-][{_GAP}]{{1,2}}){{3,}}[\u4e00-\u9fff0-9A-Za-z\\-]"
+)
+_GAPS = re.compile(f"[{_GAP}]")
 
 
-def _joinable(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or c.isdigit() or c.isascii() and c.isalpha() or c == "-"
+def spaced_runs(text: str) -> Iterator[tuple[str, list[int]]]:
+    """Each spaced-out run of ``text`` without its gaps, with each kept character's
+    offset into ``text``."""
+    for m in _SPACED_RUN.finditer(text):
+        run = m.group()
+        if _CJK_CHAR.search(run) is None:
+            continue
+        base = m.start()
+        offsets = [base + i for i, c in enumerate(run) if c not in _GAP]
+        yield "".join(run[i - base] for i in offsets), offsets
 
 
-def compacted(text: str) -> tuple[str, list[int]]:
-    """``text`` without single gaps between characters of spaced-out runs, and each
-    kept character's offset into ``text``."""
-    kept: list[int] = []
-    n = len(text)
-    for i, c in enumerate(text):
-        if c in _GAP_SET and 0 < i < n - 1 and _joinable(text[i - 1]):
-            after = text[i + 1]
-            if _joinable(after) or (after in _GAP_SET and i + 2 < n and _joinable(text[i + 2])):
-                continue
-        kept.append(i)
-    return "".join(text[i] for i in kept), kept
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 
 
 # ---------------------------------------------------------------------------

@@ -425,13 +425,14 @@ def _nanp_e164(national: str, *, shaped_is_enough: bool) -> str | None:
     """
     if len(national) != 10 or national[:3] in _NANP_BUSINESS:
         return None
-    if _reaches_a_person(1, national):
-        return "+1" + national
-    if not shaped_is_enough or _NANP_SHAPE.fullmatch(national) is None:
-        return None
-    if national[1:3] == "11" or national[4:6] == "11":
-        return None
-    return "+1" + national
+    shaped = (
+        _NANP_SHAPE.fullmatch(national) is not None
+        and national[1:3] != "11"
+        and national[4:6] != "11"
+    )
+    if shaped and shaped_is_enough:
+        return "+1" + national  # the metadata is not needed to say yes
+    return "+1" + national if _reaches_a_person(1, national) else None
 
 
 def _valid_e164(country_code: int, national: str) -> str | None:
@@ -659,11 +660,12 @@ _EMAIL_DOMAIN = re.compile(rf"{_EMAIL_LABEL}(?:(?:{_DOT_FORMS}){_EMAIL_LABEL}){{
 _EMAIL_DOT = re.compile(_DOT_FORMS)
 _LOCAL_DOT_WORD_REVERSED = re.compile(r"[ \t](?:tod|TOD)[ \t][A-Za-z0-9_\-]{1,30}(?![A-Za-z0-9])")
 # "replace # with @", "把#改成@", "(# = @)": the symbol the poster typed for the at sign.
+# Matched on the few characters before an at sign, up to it.
 _AT_HINT = re.compile(
-    r"把\s*(\S)\s*(?:改成|换成|替换为|替换成|换为|改为)\s*@"
-    r"|(\S)\s*(?:换成|换|改成|改为|替换为)\s*@"
-    r"|(?i:replace|swap)\s+(?:the\s+)?(\S)\s+(?i:with|for|by)\s+@"
-    r"|(\S)\s*(?:=|->|→|=>|means|代表)\s*@"
+    r"(?:把\s*(\S)\s*(?:改成|换成|替换为|替换成|换为|改为)"
+    r"|(\S)\s*(?:换成|换|改成|改为|替换为)"
+    r"|(?i:replace|swap)\s+(?:the\s+)?(\S)\s+(?i:with|for|by)"
+    r"|(\S)\s*(?:=|->|→|=>|means|代表))\s*@$"
 )
 _EMAIL_HINT_WORDS = _keyword_pattern(
     "email e-mail mail 邮箱 邮件 联系 contact write reach".split()
@@ -709,12 +711,16 @@ def _email_normalized(raw: str) -> str | None:
     return text
 
 
-def _at_hint(folded: str) -> str | None:
-    m = _AT_HINT.search(folded)
-    if m is None:
-        return None
-    symbol = next(g for g in m.groups() if g is not None)
-    return symbol if symbol in _AT_STAND_INS else None
+def _at_hint(folded: str, ats: list[tuple[int, int, str]]) -> str | None:
+    for start, end, form in ats:
+        if form != "@":
+            continue  # only a plain at sign ends a hint
+        m = _AT_HINT.search(folded, max(0, start - 20), end)
+        if m is not None:
+            symbol = next(g for g in m.groups() if g is not None)
+            if symbol in _AT_STAND_INS:
+                return symbol
+    return None
 
 
 _HINT_WORD = re.compile("[改换替代=→>]|eplace|wap|means")
@@ -736,7 +742,7 @@ def _scan_emails(
         if found is not None:
             out.append(found)
     if ats and _HINT_WORD.search(folded) is not None:
-        hint = _at_hint(folded)
+        hint = _at_hint(folded, ats)
         if hint is not None:
             i = folded.find(hint)
             while i >= 0:
@@ -748,7 +754,12 @@ def _scan_emails(
     for word in (" at ", " AT "):
         i = folded.find(word)
         while i >= 0:
-            at = _BARE_AT.match(folded, i)
+            # Only worth a look when a dot, written or spelled, follows soon.
+            at = None
+            if folded.find(".", i, i + 70) >= 0 or folded.find(" dot ", i, i + 70) >= 0 or (
+                folded.find(" DOT ", i, i + 70) >= 0
+            ):
+                at = _BARE_AT.match(folded, i)
             if at is not None:
                 found = _email_at(text, folded, at.start(), at.end(), at.group())
                 if found is not None:
@@ -790,10 +801,12 @@ def _email_at(text: str, folded: str, at: int, at_end: int, at_form: str) -> Fin
             return None
     # Drop labels from the right until the domain ends in a top-level domain: a
     # domain may run on into the next sentence ("…@example.net。4-6-6…").
-    dots = [d for d in _EMAIL_DOT.finditer(folded, at_end, domain.end())]
+    dots = list(_EMAIL_DOT.finditer(folded, at_end, domain.end()))
     end = domain.end()
     for dot in reversed(dots):
-        tld = strip_zero_width(folded[dot.end() : end]).lower()
+        tld = folded[dot.end() : end].lower()
+        if not tld.isascii():
+            tld = strip_zero_width(tld)
         if tld in _TLDS and (dot.group() != "。" or tld in ("com", "cn", "net", "org")):
             break
         end = dot.start()
@@ -1023,7 +1036,11 @@ def _lookalike_bounds(folded: str, start: int, end: int) -> tuple[int, int] | No
 
 # Runs that need no splitting into groups: digits, and an ID number's final X.
 _PLAIN_RUN = re.compile(r"[0-9]+[Xx]?")
-_DATE_OR_VERSION_SEPARATOR = re.compile(r"[/.\-\n]")
+# A run that may hold a date, a version or an IPv4 address (see _blocked_groups).
+_DATE_OR_VERSION = re.compile(
+    r"(?:19|20)[0-9]{2}[/.\-][0-9]{1,2}[/.\-]|[/.\-][0-9]{1,2}[/.\-](?:19|20)[0-9]{2}"
+    r"|[0-9]\.[0-9]+\.[0-9]"
+)
 
 
 def _context(folded: str, start: int) -> int:
@@ -1150,7 +1167,7 @@ def _scan_number(
     groups = None
     if not _PLAIN_RUN.fullmatch(raw):
         groups = [(g.start(), g.end(), to_digits(g.group())) for g in _GROUP.finditer(raw)]
-        if _DATE_OR_VERSION_SEPARATOR.search(raw) is not None:
+        if _DATE_OR_VERSION.search(raw) is not None:
             blocked = _blocked_groups(groups, raw)
             if blocked is None:
                 return
@@ -1337,7 +1354,7 @@ def scan(
             if want_numbers:
                 before = len(findings)
                 _scan_number(text, folded, m.start(), m.end(), wanted, findings)
-                used = max((f.end for f in findings[before:]), default=m.start())
+                used = findings[-1].end if len(findings) > before else m.start()
             else:
                 used = m.start()
             if want_address:
@@ -1385,7 +1402,7 @@ def scan(
         index = protected_names if isinstance(protected_names, NameIndex) else name_index(protected_names)
         index.find(text, folded, findings)
     if len(findings) > 1:
-        findings.sort(key=_position)
+        findings.sort(key=_POSITION)
         if want_address:
             findings = _merge_touching_addresses(text, findings)
     return findings
@@ -1445,17 +1462,17 @@ def _wanted_kinds(kinds: Collection[str]) -> frozenset[str]:
     return wanted
 
 
-def _position(finding: Finding) -> tuple[int, int]:
-    return finding.start, finding.end
+_POSITION = operator.attrgetter("start", "end")
 
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_GAP_CHAR = re.compile("[ ·\u200b-\u200d\u2060\ufeff]")
 _GAP_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff0-9])[ ·\u200b-\u200d\u2060\ufeff]+(?=[\u3400-\u9fff0-9])")
 
 
 def _address_normalized(raw: str) -> str | None:
     folded = fold_text(fold(raw))
-    if not folded.isascii():
+    if not folded.isascii() and _GAP_CHAR.search(folded) is not None:
         folded = _GAP_BETWEEN_CJK.sub("", folded)
     return folded if _LETTER_OR_DIGIT.search(folded) is not None else None
 
@@ -1464,12 +1481,10 @@ def _scan_addresses(text: str, folded: str, out: list[Finding]) -> None:
     """The address passes the main scan does not do: spaced-out Chinese addresses, PO
     boxes and military addresses."""
     if not folded.isascii():
-        if addresses.SPACED_CJK.search(folded) is not None:
-            compact, offsets = addresses.compacted(folded)
+        for compact, offsets in addresses.spaced_runs(folded):
             for start, end, confidence, rule in addresses.cn_addresses(compact):
-                if end - start > 0:
-                    mapped = (offsets[start], offsets[end - 1] + 1, confidence, rule)
-                    _add_address(text, mapped, out, obfuscated=True)
+                mapped = (offsets[start], offsets[end - 1] + 1, confidence, rule)
+                _add_address(text, mapped, out, obfuscated=True)
     if "ox" in folded or "OX" in folded or "PO " in folded or "po " in folded:
         for found in addresses.en_boxes(folded):
             _add_address(text, found, out)
@@ -1522,5 +1537,5 @@ def _merge_touching_addresses(text: str, findings: list[Finding]) -> list[Findin
         best = max(group, key=lambda f: f.confidence)
         obfuscated = any(f.obfuscated for f in group)
         merged.append(Finding("address", start, end, value, normalized, best.confidence, best.rule, obfuscated))
-    merged.sort(key=_position)
+    merged.sort(key=_POSITION)
     return merged
