@@ -109,7 +109,7 @@ def active_protected_names() -> tuple[ProtectedName, ...]:
 
 
 def forget_cached_names() -> None:
-    """Check the version on the next call (this process; others within the cache time)."""
+    """Rebuild on the next call in this process (others see the new version within
+    ``NAMES_CACHE_SECONDS``)."""
     global _cache
-    if _cache is not None:
-        _cache = (float("-inf"), _cache[1])
+    _cache = None
