@@ -158,12 +158,14 @@ _GAP = " ·\u200b\u200c\u200d\u2060\ufeff\u3000"
 _SPACED_RUN = re.compile(
     f"(?:[\u4e00-\u9fff0-9A-Za-z\\-][{_GAP}]{{1,2}}){{3,}}[\u4e00-\u9fff0-9A-Za-z\\-]"
 )
-_GAPS = re.compile(f"[{_GAP}]")
+_SPACED_HINT = re.compile(f"[{_GAP}][\u4e00-\u9fff0-9][{_GAP}]{{1,2}}[\u4e00-\u9fff0-9][{_GAP}]")
 
 
 def spaced_runs(text: str) -> Iterator[tuple[str, list[int]]]:
     """Each spaced-out run of ``text`` without its gaps, with each kept character's
     offset into ``text``."""
+    if _SPACED_HINT.search(text) is None:
+        return  # the common case: found from a gap, which prose rarely has between characters
     for m in _SPACED_RUN.finditer(text):
         run = m.group()
         if _CJK_CHAR.search(run) is None:

@@ -1274,12 +1274,17 @@ _WORD = "(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 _DIGIT_WORDS_LOWER = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
+_LATIN_WORD = re.compile("[A-Za-z]{2}")
+
+
 def _may_spell_digits(folded: str) -> bool:
     """A cheap test before the spelled-digit pass: three different digit words present.
 
     Substring tests are far cheaper than a case-blind regex search; a spelled number of
     seven or more digits uses at least three different words.
     """
+    if _LATIN_WORD.search(folded) is None:
+        return False
     present = 0
     for word in _DIGIT_WORDS_LOWER:
         if word in folded:
