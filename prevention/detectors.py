@@ -880,33 +880,47 @@ class NameIndex:
     characters of a name removed; Latin names only as whole words.
     """
 
-    __slots__ = ("_automaton", "_keys", "_latin", "size")
+    __slots__ = ("_automaton", "_keys", "size")
 
     def __init__(self, names: Iterable[str]) -> None:
         keys: dict[str, tuple[int, bool, bool]] = {}
+        patterns: list[str] = []
+        owners: list[int] = []
         for name in names:
             key = _name_key(name) if name else None
-            if key is not None and key not in keys:
-                keys[key] = (len(key), key[0] in _ASCII_LETTERS, key[-1] in _ASCII_LETTERS)
+            if key is None or key in keys:
+                continue
+            keys[key] = (len(key), key[0] in _ASCII_LETTERS, key[-1] in _ASCII_LETTERS)
+            # The post is matched as written, so a Latin name is entered in the cases
+            # people write it in (lower, upper, capitalised words) rather than lowering
+            # every post.
+            variants = {key}
+            if any(c in _ASCII_LETTERS for c in key):
+                words = _NAME_GAP_RUN.split(fold(unicodedata.normalize("NFKC", name)))
+                variants |= {
+                    key.upper(),
+                    "".join(w.capitalize() for w in words if w),
+                    "".join(words),  # as given: "Quinn DDS", "McDonald"
+                }
+            for variant in variants:
+                if len(variant) == len(key):
+                    patterns.append(variant)
+                    owners.append(len(keys) - 1)
         self._keys = list(keys.values())
         self.size = len(keys)
-        self._latin = any(k[1] or k[2] for k in self._keys)
         self._automaton = (
-            ahocorasick_rs.AhoCorasick(list(keys), matchkind=ahocorasick_rs.MatchKind.Standard)
-            if keys
+            (ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard), owners)
+            if patterns
             else None
         )
 
     def find(self, text: str, folded: str, out: list[Finding]) -> None:
         if self._automaton is None:
             return
+        automaton, owners = self._automaton
         view = folded
-        if self._latin:
-            view = folded.lower()
-            if len(view) != len(folded):  # a letter whose lower case is longer
-                view = "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
         compact = _NAME_GAP_RUN.sub("", view)
-        hits = self._automaton.find_matches_as_indexes(compact, overlapping=True)
+        hits = automaton.find_matches_as_indexes(compact, overlapping=True)
         if not hits:
             return
         # Compact offset -> offset in the post: add the gaps removed before it.
@@ -924,7 +938,7 @@ class NameIndex:
         taken: list[tuple[int, int]] = []
         # Longest first, so a full name wins over a protected part of it.
         for index, c_start, c_end in sorted(hits, key=lambda h: h[1] - h[2]):
-            _, latin_start, latin_end = self._keys[index]
+            _, latin_start, latin_end = self._keys[owners[index]]
             start, end = original(c_start), original(c_end - 1) + 1
             if latin_start and start and view[start - 1] in _ASCII_LETTERS:
                 continue
