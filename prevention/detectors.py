@@ -642,15 +642,9 @@ _MAIL_PROVIDERS = frozenset(
     "foxmail 163 126 yeah sina sohu 139 189 aliyun tom 21cn example".split()
 )
 
-# Each form starts with a fixed character, so the search skips prose in its fast loop;
-# the spaces around a bracketed form are taken in _email_at.
-_AT_FORMS = (
-    r"@"
-    r"|[(\[{<（【][ \t]?(?:at|AT|At|@)[ \t]?[)\]}>）】]"
-    r"|艾特|圈圈?[aA]|小老鼠"
-)
+# The at sign's forms are found by the main scan (_SCAN); the spaces around a
+# bracketed form are taken in _email_at.
 _BARE_AT = re.compile(r"[ \t]+(?:at|AT)[ \t]+")
-_AT = re.compile(_AT_FORMS)
 _DOT_FORMS = (
     r"\.|[ \t]?[(\[{（【][ \t]?(?:dot|DOT|\.)[ \t]?[)\]}）】][ \t]?|[ \t]+(?:dot|DOT)[ \t]+|点|點|。"
 )
@@ -726,9 +720,6 @@ def _at_hint(folded: str, ats: list[tuple[int, int, str]]) -> str | None:
 _HINT_WORD = re.compile("[改换替代=→>]|eplace|wap|means")
 
 
-@cache
-def _at_pattern_with(symbol: str) -> re.Pattern[str]:
-    return re.compile(_AT_FORMS + "|" + re.escape(symbol))
 
 
 def _scan_emails(
@@ -861,7 +852,6 @@ def _plate_normalized(raw: str) -> str | None:
 # matched names ignore them.
 _NAME_GAPS = " \t\n\r\u00a0\u3000·•・‧._-" + ZERO_WIDTH
 _NAME_GAP_RUN = re.compile(char_class(_NAME_GAPS) + "+")
-_NAME_GAP_SET = frozenset(_NAME_GAPS)
 
 
 def _name_key(raw: str) -> str | None:
