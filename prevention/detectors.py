@@ -152,7 +152,8 @@ _SCAN = re.compile(
     r"|(?<=[0-9])(?P<en_addr>[0-9]{0,5}[A-Za-z]?(?:-[0-9]{1,4})?[ \t]+"
     r"(?:[A-Za-z0-9][A-Za-z0-9'’.\-]*[ \t]+){1,5}[A-Za-z][A-Za-z'’\-]*\.?)"
     # The unit of a Chinese address ("…路88号", "…街A座"): judged by addresses.cn_address_at.
-    rf"|(?<={char_class(_UNIT_CHARS)})(?P<cn_unit>)"
+    # Only after a number or a block letter, and never a metro line (7号线).
+    rf"|(?<=[0-9A-Za-z一二三四五六七八九十百零〇两]{char_class(_UNIT_CHARS)})(?!线)(?P<cn_unit>)"
     # The at sign of an e-mail address, in the forms it is written in.
     r"|(?<=@)(?P<at>)"
     r"|(?<=[(\[{<（【])(?P<at_bracket>[ \t]?(?:at|AT|At|@)[ \t]?[)\]}>）】])"
