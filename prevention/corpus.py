@@ -520,6 +520,8 @@ def _obfuscate_email(rng: random.Random, value: str, lang: str) -> tuple[str, st
         dot = rng.choice((".", "点", "點"))
         return f"{local}{at}{domain.replace('.', dot)}", "chinese_at", ""
     if r == 7:
+        if rng.random() < 0.4:
+            return value.replace("@", " @ "), "spaced_at", ""
         return value.replace("@", "＠"), "fullwidth", ""
     if r == 8:
         i = rng.randrange(1, len(value) - 1)

@@ -760,7 +760,8 @@ def _scan_emails(
 
 
 def _email_at(text: str, folded: str, at: int, at_end: int, at_form: str) -> Finding | None:
-    if at_form[0] in "([{<（【":
+    if at_form[0] in "([{<（【" or at_form == "@":
+        # "zhang (at) example.com", "zhang @ example.com": spaces around the at sign.
         if at and folded[at - 1] in " \t":
             at -= 1
         if at_end < len(folded) and folded[at_end] in " \t":

@@ -576,6 +576,7 @@ def test_scan_never_raises_and_spans_stay_within_the_text(text: str, names: list
         ("邮箱 zhangsan#qq.com（把#改成@）", "email", "zhangsan#qq.com", "zhangsan@qq.com"),
         ("邮箱 zhangsan艾特163点com", "email", "zhangsan艾特163点com", "zhangsan@163.com"),
         ("邮箱 wang圈a126.com", "email", "wang圈a126.com", "wang@126.com"),
+        ("mail: zhang @ example.com ok", "email", "zhang @ example.com", "zhang@example.com"),
         # Cards outside the old prefix table: JCB 15 digits, Maestro 12 digits.
         ("card 180057070499969", "bank_card", "180057070499969", "180057070499969"),
         ("card 675964982648", "bank_card", "675964982648", "675964982648"),
