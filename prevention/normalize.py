@@ -1,8 +1,10 @@
-"""Character tables that undo the obfuscations doxxers use to slip numbers past filters.
+"""Character tables and folding that undo the obfuscations doxxers use to slip personal
+information past filters.
 
-The detectors search the original text with character classes built from these tables
-and normalise only the short candidate spans they find, so offsets never need mapping
-back.
+``fold`` gives a view of a post with look-alike characters replaced one for one, so an
+offset into the fold is an offset into the original; the detectors search the fold with
+character classes built from these tables (digits in every form, what people put between
+digits) and normalise only the short candidate spans they find.
 """
 
 from __future__ import annotations
