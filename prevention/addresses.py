@@ -186,7 +186,7 @@ _CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 # "view", "mission") need more evidence than those that only name streets.
 _STRONG_SUFFIXES = frozenset(
     """alley allee ally aly avenue av ave aven avenu avn avnue blvd boul boulevard boulv
-    causeway causwa cswy circ circl circle cir crcl crcle close court ct crt courts cts
+    causeway causwa cswy circ circl circle cir crcl crcle circles cirs close court ct crt courts cts
     crescent cres crsent crsnt dr driv drive drv drives drs expressway expr express expw
     expy freeway freewy frway frwy fwy highway highwy hiway hiwy hway hwy lane ln mews
     parkway parkwy pkway pkwy pky parkways pkwys place pl plaza plz plza road rd roads rds

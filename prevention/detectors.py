@@ -1055,6 +1055,21 @@ def _context(folded: str, start: int) -> int:
     return LABELLED if _labelled_as_phone(folded, start) else UNLABELLED
 
 
+_DIGIT = re.compile("[0-9]")
+_EN_ADDRESS_WORDS = re.compile(
+    r"[0-9]{1,6}[A-Za-z]?(?:-[0-9]{1,4})?[ \t]+(?:[A-Za-z0-9][A-Za-z0-9'’.\-]*[ \t]+){1,5}[A-Za-z][A-Za-z'’\-]*\.?"
+)
+
+
+def _next_digit(folded: str, start: int, end: int) -> int | None:
+    """Where the next digit after a house number's own digits is, within the words."""
+    i = start
+    while i < end and folded[i].isdigit():
+        i += 1
+    m = _DIGIT.search(folded, i, end)
+    return m.start() if m is not None else None
+
+
 def _house_number_at_end(folded: str, used: int, end: int) -> int | None:
     if end >= len(folded) or folded[end] not in " \t":
         return None
@@ -1356,48 +1371,63 @@ def scan(
     findings: list[Finding] = []
     want_numbers = not wanted.isdisjoint(_NUMBER_KINDS)
     want_address = "address" in wanted
-    pos = cn_done = 0
+    cn_done = 0
     ats: list[tuple[int, int, str]] = []
-    while (m := _SCAN.search(folded, pos)) is not None:
-        pos = m.end()
+    # One pass with finditer; a new iterator only where the scan must look again inside
+    # what a match consumed (a house number at the end of a run or among street words).
+    matches = _SCAN.finditer(folded)
+    while (m := next(matches, None)) is not None:
         group = m.lastgroup
+        start, end = m.span()
         if group == "num":
             if want_numbers:
                 before = len(findings)
-                _scan_number(text, folded, m.start(), m.end(), wanted, findings)
-                used = findings[-1].end if len(findings) > before else m.start()
+                _scan_number(text, folded, start, end, wanted, findings)
+                used = findings[-1].end if len(findings) > before else start
             else:
-                used = m.start()
+                used = start
             if want_address:
                 # A run may end in the house number of an address that follows it
-                # ("…5583 4766 Carroll Turnpike"): scan on from that number.
-                pos = _house_number_at_end(folded, used, m.end()) or pos
+                # ("…5583 4766 Carroll Turnpike"): scan on from that number. A house
+                # number may also have been read with the look-alike letters of the
+                # street's name ("20304 ol|iver underpass"): try the street here.
+                again = _house_number_at_end(folded, used, end)
+                if again is None and used == start and _HAS_LOOKALIKE.search(folded, start, end):
+                    words = _EN_ADDRESS_WORDS.match(folded, start)
+                    found = addresses.en_street(folded, start, words.end()) if words else None
+                    if found is not None:
+                        _add_address(text, found, findings)
+                        again = found[1]
+                if again is not None:
+                    matches = _SCAN.finditer(folded, again)
         elif group == "plate":
             if "licence_plate" in wanted:
-                value = text[m.start() : m.end()]
-                normalized = _plate_normalized(folded[m.start() : m.end()])
+                value = text[start:end]
+                normalized = _plate_normalized(folded[start:end])
                 if normalized is not None:
                     findings.append(
                         Finding(
-                            "licence_plate", m.start(), m.end(), value, normalized, 0.85,
-                            "licence_plate.ga36", value != folded[m.start() : m.end()],
+                            "licence_plate", start, end, value, normalized, 0.85,
+                            "licence_plate.ga36", value != folded[start:end],
                         )
                     )  # fmt: skip
         elif group == "en_addr":
             if want_address:
-                found = addresses.en_street(folded, m.start(), m.end())
+                found = addresses.en_street(folded, start, end)
                 if found is not None:
                     _add_address(text, found, findings)
                 # The words matched may hold the next house number ("… Suite 948. 944 …").
-                pos = found[1] if found is not None else m.start() + 1
+                again = found[1] if found is not None else _next_digit(folded, start + 1, end)
+                if again is not None and again < end:
+                    matches = _SCAN.finditer(folded, again)
         elif group == "cn_unit":
-            if want_address and m.start() >= cn_done:
-                found = addresses.cn_address_at(folded, m.start())
+            if want_address and start >= cn_done:
+                found = addresses.cn_address_at(folded, start)
                 if found is not None:
                     _add_address(text, found, findings)
                     cn_done = found[1]
         else:  # an at sign
-            ats.append((m.start(), m.end(), m.group()))
+            ats.append((start, end, m.group()))
     if want_numbers and _may_spell_digits(folded):
         _scan_spelled(text, folded, wanted, findings)
     emails: list[Finding] = []
