@@ -1,10 +1,17 @@
-"""Personal-information detectors: quality on the synthetic corpus, and speed.
+"""Personal-information detectors: quality on the generated corpus, and speed.
 
-Quality: precision and recall per kind on a generated corpus (targets >= 0.98 for ID
-numbers, phones and bank cards). Speed: scans per second of a 280-character post,
+Quality: precision, recall and F1 per kind, per obfuscation and macro-averaged, on
+posts from ``prevention.corpus`` (values from Faker's zh_CN and en_US providers, judged
+with python-stdnum and libphonenumber, hard negatives mixed in), scored by
+``prevention.evaluation``. Targets (SPEC section 6): macro F1 >= 0.95, macro precision
+>= 0.97, every kind's F1 >= 0.90. The false alarms on each kind of hard negative are
+printed too.
+
+Speed: scans per second of a 280-character post with 1,000 protected names active,
 compared with a bare regular-expression pass over the same text - one compiled
-alternation of the simple digit and e-mail patterns run with finditer, nothing else -
-which is the least any detector has to pay. Target: at least half its speed.
+alternation of the simple digit and e-mail patterns run with finditer, nothing else,
+which is the least any detector has to pay. Target: at least half its speed. A last row
+shows that the cost of the names does not grow with their number.
 
 No Django and no database: the detectors are a pure module.
 """
@@ -12,15 +19,22 @@ No Django and no database: the detectors are a pure module.
 from __future__ import annotations
 
 import re
+import time
 
-from bench.common import Context, Row, best_of
-from prevention.corpus import evaluate, generate
-from prevention.detectors import scan
+from faker import Faker
 
-QUALITY_TARGET = 0.98
-GATED_KINDS = ("id_number", "phone", "bank_card")
+from bench.common import Context, Row
+from prevention.corpus import generate
+from prevention.detectors import KINDS, name_index, scan
+from prevention.evaluation import evaluate
+
+MACRO_F1_TARGET = 0.95
+MACRO_PRECISION_TARGET = 0.97
+KIND_F1_TARGET = 0.90
 SPEED_TARGET_RATIO = 0.5
 POST_LENGTH = 280
+PROTECTED_NAMES = 1000
+CORPUS_SEED = 2024
 
 # What a naive filter would run: 18-character IDs, card-length digit runs, mainland
 # mobiles and landlines, e-mail addresses.
@@ -40,19 +54,19 @@ POSTS = {
         "大家评评理，这种人是不是应该曝光？有知道他单位的也可以私信我，我们一起去找他们领导反映情况。"
         "物业说管不了，居委会也说管不了，那到底谁来管？"
     ),
-    "zh doxxing post, obfuscated (full-width, Chinese numerals, zero-width)": (
+    "zh doxxing post, obfuscated (emoji, look-alikes, Chinese numerals, zero-width)": (
         "曝光一下这个人！就是他在我们小区里天天乱停车，还把邻居家的老人骂哭了。物业找过他好几次，"
-        "他根本不理。大家认识的帮忙转发，让他出来道歉。电话１３８ 一二三四 ​5678，身份证号"
-        "1101​0519491231002Ｘ，住在北京市朝阳区建国路八十八号3栋2单元501室。我们已经报警了，"
+        "他根本不理。大家认识的帮忙转发，让他出来道歉。电话１３８🔥一二三四🔥5678，身份证号"
+        "1l0l\u200b0519491231002Ｘ，住在北 京 市 朝 阳 区 建 国 路 八 十 八 号。邮箱 wang#qq.com（把#改成@）"
         "警察说会处理，但到现在一直没有消息。今天下午又看见他在楼下抽烟，烟头随手就扔在花坛里，"
         "小孩子们都在旁边玩。真的太过分了，大家评评理，这种人是不是应该曝光？"
     ),
     "en doxxing post (phone, address, e-mail)": (
         "This guy keeps harassing people in our building and nobody does anything about it. "
         "His number is +1 (201) 555-0123 and he lives at 221 Baker Street, apartment 4. "
-        "Email him at john.doe@example.com and tell him to stop. The landlord says it is not "
-        "his problem, the police say they cannot come out for this, and we are all fed up "
-        "with waiting."
+        "Email him at john dot doe at example dot com and tell him to stop. The landlord says "
+        "it is not his problem, the police say they cannot come out for this, and we are all "
+        "fed up with waiting."
     ),
     "zh post without personal information": (
         "今天天气很好，我们一家人去公园散步，看到很多人在放风筝。孩子们玩得很开心，我也拍了很多照片。"
@@ -62,6 +76,14 @@ POSTS = {
         "学生半价。希望那天也是好天气，大家周末愉快！明天还要早起上班，今天就早点休息吧。"
     ),
 }
+
+
+def protected_names(n: int, seed: int = 7) -> list[str]:
+    """``n`` names, half Chinese and half English, from Faker."""
+    zh, en = Faker("zh_CN"), Faker("en_US")
+    zh.seed_instance(seed)
+    en.seed_instance(seed)
+    return [zh.name() if i % 2 else en.name() for i in range(n)]
 
 
 def _post(text: str) -> str:
@@ -77,56 +99,81 @@ def _bare_pass(text: str) -> None:
 
 
 def _quality_rows(ctx: Context) -> list[Row]:
-    samples = generate(1000 if ctx.quick else 4000, seed=2024)
-    scores = evaluate(samples)
-    rows = []
-    for kind, score in scores.items():
-        gated = kind in GATED_KINDS
-        detail = f"tp={score.true_positives} fp={score.false_positives} fn={score.false_negatives}"
-        for measure, value in (("precision", score.precision), ("recall", score.recall)):
-            rows.append(
-                Row(
-                    name=f"detectors {kind} {measure}",
-                    value=value,
-                    unit="",
-                    target=f">= {QUALITY_TARGET}" if gated else "",
-                    ok=(value >= QUALITY_TARGET) if gated else None,
-                    note=(
-                        f"{len(samples)} synthetic posts from prevention.corpus, which was "
-                        f"written alongside the detectors: an optimistic figure; {detail}"
-                        if measure == "recall"
-                        else ""
-                    ),
-                )
+    samples = generate(1000 if ctx.quick else 4000, seed=CORPUS_SEED)
+    report = evaluate(samples)
+    source = (
+        f"{len(samples)} posts from prevention.corpus (Faker zh_CN/en_US values, "
+        f"python-stdnum checks, seed {CORPUS_SEED})"
+    )
+    rows = [
+        Row("detectors macro F1", report.macro_f1, "", f">= {MACRO_F1_TARGET}",
+            ok=report.macro_f1 >= MACRO_F1_TARGET, note=source),
+        Row("detectors macro precision", report.macro_precision, "", f">= {MACRO_PRECISION_TARGET}",
+            ok=report.macro_precision >= MACRO_PRECISION_TARGET),
+        Row("detectors macro recall", report.macro_recall, ""),
+    ]  # fmt: skip
+    for kind in KINDS:
+        score = report.by_kind[kind]
+        rows.append(
+            Row(
+                f"detectors {kind} F1 (P {score.precision:.3f} / R {score.recall:.3f})",
+                score.f1, "", f">= {KIND_F1_TARGET}", ok=score.f1 >= KIND_F1_TARGET,
+                note=f"tp={score.true_positives} fp={score.false_positives} fn={score.false_negatives}",
             )
+        )  # fmt: skip
+    for key in sorted(report.by_obfuscation):
+        score = report.by_obfuscation[key]
+        planted = score.true_positives + score.false_negatives
+        rows.append(
+            Row(
+                f"  {key}: P {score.precision:.3f} / R {score.recall:.3f}", score.f1, "F1",
+                note=f"{planted} planted, {score.false_positives} false alarms on them",
+            )
+        )  # fmt: skip
+    for label in sorted(report.negatives):
+        planted, alarmed = report.negatives[label]
+        rows.append(Row(f"  hard negative {label}: false alarms", alarmed, f"of {planted}", "0", ok=None))
     return rows
+
+
+def _cpu_seconds(fn) -> float:
+    start = time.thread_time()
+    fn()
+    return time.thread_time() - start
+
+
+def _rate(fn, loops: int, rounds: int, other) -> tuple[float, float]:
+    """Scans per second of ``fn`` and of ``other`` on one core, in interleaved rounds.
+
+    Measured in the thread's CPU time, and the best round of each kept: on a shared
+    machine a round is often descheduled, and the longer side of a comparison is
+    descheduled more often, which wall-clock time would count against it.
+    """
+    best = best_other = float("inf")
+    for _ in range(rounds):
+        best = min(best, _cpu_seconds(fn))
+        best_other = min(best_other, _cpu_seconds(other))
+    return loops / best, loops / best_other
 
 
 def _speed_rows(ctx: Context) -> list[Row]:
     rows = []
     loops = 100
     rounds = 30 if ctx.quick else 80
+    index = name_index(protected_names(PROTECTED_NAMES))
     for label, raw in POSTS.items():
         text = _post(raw)
-        found = ", ".join(sorted({f.type for f in scan(text)})) or "nothing"
+        found = ", ".join(sorted({f.type for f in scan(text, protected_names=index)})) or "nothing"
 
         def detector(text: str = text) -> None:
             for _ in range(loops):
-                scan(text)
+                scan(text, protected_names=index)
 
         def bare(text: str = text) -> None:
             for _ in range(loops):
                 _bare_pass(text)
 
-        # Many short rounds of each, interleaved, and the best round of each kept: on a
-        # busy machine some rounds of both sides still run undisturbed, and a burst of
-        # load cannot fall on one side only.
-        detector_best = bare_best = float("inf")
-        for _ in range(rounds):
-            detector_best = min(detector_best, best_of(1, detector))
-            bare_best = min(bare_best, best_of(1, bare))
-        detector_rate = loops / detector_best
-        bare_rate = loops / bare_best
+        detector_rate, bare_rate = _rate(detector, loops, rounds, bare)
         ratio = detector_rate / bare_rate
         rows.append(
             Row(
@@ -138,9 +185,30 @@ def _speed_rows(ctx: Context) -> list[Row]:
                 baseline_value=bare_rate,
                 ratio=ratio,
                 ok=ratio >= SPEED_TARGET_RATIO,
-                note=f"{POST_LENGTH} characters, one core; found: {found}",
+                note=f"{POST_LENGTH} characters, {PROTECTED_NAMES} protected names, one core; found: {found}",
             )
         )
+    # The names' cost does not depend on their number: 10 names against 10,000.
+    text = _post(POSTS["en doxxing post (phone, address, e-mail)"])
+    few, many = name_index(protected_names(10)), name_index(protected_names(10_000, seed=8))
+
+    def with_few() -> None:
+        for _ in range(loops):
+            scan(text, protected_names=few)
+
+    def with_many() -> None:
+        for _ in range(loops):
+            scan(text, protected_names=many)
+
+    many_rate, few_rate = _rate(with_many, loops, rounds, with_few)
+    rows.append(
+        Row(
+            "detectors scan with 10,000 protected names",
+            many_rate, "scans/s", "ratio >= 0.8", "same scan with 10 names", few_rate,
+            many_rate / few_rate, ok=many_rate / few_rate >= 0.8,
+            note="Aho-Corasick automaton built once per set of names",
+        )
+    )  # fmt: skip
     return rows
 
 

@@ -2,10 +2,14 @@
 
 The product's real stack: gunicorn serving takedown.wsgi, the host platform's token,
 the screening policy from the database (cached per process), staydown fingerprints
-of a decided case, and a protected person. The load is a realistic mix: most posts are
-ordinary prose; one in ten carries a phone number (a "warn", which is audited) and one
-in fifty re-posts a removed ID number (a staydown "block", audited). The load generator
-runs in two other processes on the same two cores.
+of a decided case, and 1,000 protected persons (SPEC section 6). The load is a realistic
+mix: most posts are ordinary prose; one in ten carries a phone number (a "warn", which is
+audited), one in twenty-five names a protected person (a "warn") and one in fifty
+re-posts a removed ID number (a staydown "block", audited). The load generator runs in
+two other processes on the same two cores.
+
+The scratch database is ``<BENCH_DB_PREFIX>_screening`` (prefix "bench" by default), so
+runs from several checkouts against one server do not collide.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from bench.http import (
 )
 
 SECONDS = 10.0
-DB_NAME = "bench_screening"
+DB_NAME = os.environ.get("BENCH_DB_PREFIX", "bench") + "_screening"
+PROTECTED_NAMES = 1000
 ID_NUMBER = "11010519491231002X"
 
 _PROSE_EN = (
@@ -58,12 +63,30 @@ complaint = complaint_submit(data=ComplaintInput(
 ), channel="api").complaint
 record_removed_values(SimpleNamespace(complaint=complaint, measure="remove", pk=1))
 protection_activate(complaint=complaint)
+# Further protected persons, as many protections would leave them (names from Faker).
+from datetime import timedelta
+from django.utils import timezone
+from faker import Faker
+from prevention.models import Intervention
+zh, en = Faker("zh_CN"), Faker("en_US")
+zh.seed_instance(3)
+en.seed_instance(3)
+now = timezone.now()
+Intervention.objects.bulk_create(
+    Intervention(kind="victim_protection", target=f"case:bench-{{i}}", reason="bench",
+                 params={{"restrictions": ["stranger_messages"]}}, complaint=complaint,
+                 protected_name=zh.name() if i % 2 else en.name(), starts_at=now,
+                 expires_at=now + timedelta(days=30), created_actor="bench")
+    for i in range({PROTECTED_NAMES} - 1)
+)
 """
 
 
 def post(i: int) -> dict:
     if i % 50 == 7:
         text = f"又有人发出来了：{ID_NUMBER} "
+    elif i % 25 == 11:
+        text = "说的就是 Wang Fang 这个人，" if i % 2 else "Everyone, this is about Wang Fang. "
     elif i % 10 == 3:
         text = "If anyone wants to reach him his number is 139 1234 5678. "
     else:
@@ -170,7 +193,8 @@ def run(ctx: Context) -> list[Row]:
     rate = ok / elapsed
     note = (
         f"{ok} screened, {errors} errors; {where}; "
-        f"posts: 88% prose, 10% phone (warn), 2% staydown ID (block); "
+        f"{PROTECTED_NAMES} protected names; posts: 84% prose, 10% phone (warn), "
+        f"4% a protected name (warn), 2% staydown ID (block); "
         f"2 gunicorn gthread workers x 2 threads, {os.cpu_count()} cores shared with the load generator "
         f"(2 processes x 4 keep-alive connections)"
     )

@@ -35,3 +35,22 @@ PLATE_ENERGY_LETTERS = "ABCDEFGHJK"
 # Special last characters of ordinary plates: trailer, learner, police, and the
 # cross-border plates for Hong Kong and Macao vehicles.
 PLATE_SUFFIXES = "挂学警港澳"
+
+# Province-level divisions by their full names, as addresses begin with them (GB/T 2260,
+# province-level names), and the short forms they are also written in.
+PROVINCE_NAMES: tuple[str, ...] = (
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",
+    "上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省",
+    "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省", "云南省",
+    "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区",
+    "台湾省", "香港特别行政区", "澳门特别行政区",
+)  # fmt: skip
+PROVINCE_SHORT_NAMES: tuple[str, ...] = tuple(
+    name.removesuffix("省").removesuffix("市").split("自治区")[0].split("特别行政区")[0]
+    .removesuffix("壮族").removesuffix("回族").removesuffix("维吾尔")
+    for name in PROVINCE_NAMES
+)
+# Suffixes of the levels below the province: prefecture (市, 州, 盟, 地区), county
+# (区, 县, 旗, 自治县), township (镇, 乡, 街道) - GB/T 2260 and the township codes of
+# GB/T 10114.
+ADMIN_SUFFIXES = "省市区县旗镇乡州盟"

@@ -1,8 +1,12 @@
 """Pre-publication screening: what the host platform asks before it publishes a text.
 
 The hot path: one detector pass over the text, the policy from a per-process cache,
-protected names from a per-process cache, and at most one indexed query (the staydown
-lookup, only when the text holds values that could be under staydown). Verdicts other
+the protected names' automaton shared by every request of the process and rebuilt only
+when the set of protections changes (``prevention.protection.protected_set``), and at
+most one indexed query (the staydown lookup: the keyed hashes of the values found, looked
+up in the fingerprints' index, only when the text holds such values). Each finding names
+the detector rule that fired; the warning explains in the poster's language what was
+found and why, never repeating the value. Verdicts other
 than "allow" are written to the audit log; allowed texts leave no record, so the log
 does not grow with every post on the platform and keeps no trace of ordinary speech.
 """
@@ -20,7 +24,7 @@ from django.db import transaction
 from prevention import events, policy
 from prevention.detectors import scan
 from prevention.models import CONTEXTS, VERDICT_RANK
-from prevention.protection import active_protected_names
+from prevention.protection import protected_set
 from prevention.staydown import FINGERPRINT_KINDS, staydown_matches
 from takedown.exceptions import InvalidInput, PayloadTooLarge
 
@@ -86,9 +90,8 @@ def parse_screen_request(data: Any) -> ScreenRequest:
 
 def screen(request: ScreenRequest, *, actor: str) -> ScreenResult:
     """Screen one text. ``actor``: the host platform's audit actor."""
-    protected = active_protected_names()
-    names = tuple(p.name for p in protected)
-    found = scan(request.text, protected_names=names)
+    protected = protected_set()
+    found = scan(request.text, protected_names=protected.index)
     context = request.context
 
     lookups = [(f.type, f.normalized) for f in found if f.type in _STAYDOWN_KINDS]
@@ -100,6 +103,7 @@ def screen(request: ScreenRequest, *, actor: str) -> ScreenResult:
     has_other_info = False
     staydown_cases: list[str] = []
     kinds_seen: list[str] = []
+    reasons: list[tuple[str, str, bool]] = []
     for f in found:
         verdict = policy.verdict_for(context, f.type, f.confidence)
         staydown = None
@@ -110,13 +114,14 @@ def screen(request: ScreenRequest, *, actor: str) -> ScreenResult:
             if reference not in staydown_cases:
                 staydown_cases.append(reference)
         if f.type == "protected_name":
-            for p in protected:
-                if p.normalized == f.normalized:
-                    matched_protection[p.intervention_id] = p
+            for p in protected.by_normalized.get(f.normalized, ()):
+                matched_protection[p.intervention_id] = p
         else:
             has_other_info = True
         if f.type not in kinds_seen:
             kinds_seen.append(f.type)
+        if verdict != "allow" and (f.type, f.rule, f.obfuscated) not in reasons:
+            reasons.append((f.type, f.rule, f.obfuscated))
         verdicts.append(verdict)
         findings.append(
             {
@@ -126,6 +131,9 @@ def screen(request: ScreenRequest, *, actor: str) -> ScreenResult:
                 "confidence": f.confidence,
                 "verdict": verdict,
                 "staydown": staydown,
+                "rule": f.rule,
+                "obfuscated": f.obfuscated,
+                "explanation": finding_explanation(request.language, f.type, f.rule, f.obfuscated),
             }
         )
     if matched_protection and has_other_info:
@@ -143,7 +151,13 @@ def screen(request: ScreenRequest, *, actor: str) -> ScreenResult:
     warning = None
     if verdict != "allow":
         warning = warning_text(
-            verdict, request.language, context, kinds_seen, staydown_cases, bool(matched_protection)
+            verdict,
+            request.language,
+            context,
+            kinds_seen,
+            staydown_cases,
+            bool(matched_protection),
+            reasons,
         )
     result = ScreenResult(verdict, findings, warning, protection, staydown_cases)
     if VERDICT_RANK[verdict] > VERDICT_RANK["allow"]:
@@ -247,6 +261,62 @@ _TEXTS = {
 }
 
 
+# Why each detector rule fired, for the poster: what was recognised, never the value.
+_RULE_REASONS = {
+    "en": {
+        "id_number.gb11643": "18 characters with a real region code, birth date and a valid check character",
+        "phone.cn_mobile": "11 digits in a mainland mobile number range",
+        "phone.cn_landline": "an area code and a landline number",
+        "phone.nanp": "a North American phone number",
+        "phone.international": "a country code and a phone number valid in that country",
+        "bank_card.luhn": "a card network's number range with a valid check digit",
+        "email.address": "an e-mail address",
+        "email.obfuscated": "an e-mail address with its @ or dots written another way",
+        "licence_plate.ga36": "a mainland licence plate",
+        "address.cn_house_number": "a street or village with a house number",
+        "address.cn_building": "a street or estate with a building, block or unit",
+        "address.en_street": "a house number on a named street",
+        "address.en_po_box": "a post-office box",
+        "address.en_military": "a military postal address",
+        "protected_name.match": "the name of a person under protection",
+    },
+    "zh-hans": {
+        "id_number.gb11643": "18位，地区码、出生日期和校验位均有效",
+        "phone.cn_mobile": "11位，属于大陆手机号段",
+        "phone.cn_landline": "区号加固定电话号码",
+        "phone.nanp": "北美电话号码",
+        "phone.international": "国家代码加该国有效的电话号码",
+        "bank_card.luhn": "属于银行卡组织的号段，且校验位有效",
+        "email.address": "电子邮箱地址",
+        "email.obfuscated": "用其他写法代替了@或点的电子邮箱地址",
+        "licence_plate.ga36": "大陆机动车号牌",
+        "address.cn_house_number": "街道或村庄加门牌号",
+        "address.cn_building": "街道或小区加楼栋、座或单元",
+        "address.en_street": "街道名称加门牌号",
+        "address.en_po_box": "邮政信箱",
+        "address.en_military": "军邮地址",
+        "protected_name.match": "受保护人员的姓名",
+    },
+}
+_DISGUISED = {
+    "en": "written in a disguised form (look-alike characters, symbols, spaces or words)",
+    "zh-hans": "使用了变形写法（形近字符、符号、空格或文字）",
+}
+_WHY = {"en": "Recognised: {items}.", "zh-hans": "识别依据：{items}。"}
+
+
+def finding_explanation(language: str, kind: str, rule: str, obfuscated: bool) -> str:
+    """One finding explained to the poster: which kind, the rule that recognised it."""
+    labels = _KIND_LABELS.get(language, _KIND_LABELS["en"])
+    reasons = _RULE_REASONS.get(language, _RULE_REASONS["en"])
+    reason = reasons.get(rule, "")
+    if obfuscated:
+        reason = f"{reason}, {_DISGUISED['en']}" if language == "en" else f"{reason}，{_DISGUISED['zh-hans']}"
+    if not reason:
+        return labels[kind]
+    return f"{labels[kind]} ({reason})" if language == "en" else f"{labels[kind]}（{reason}）"
+
+
 def _join(language: str, labels: list[str]) -> str:
     if language == "zh-hans":
         return "、".join(labels)
@@ -262,8 +332,13 @@ def warning_text(
     kinds: list[str],
     staydown_cases: list[str],
     protected: bool,
+    reasons: list[tuple[str, str, bool]] | None = None,
 ) -> str:
-    """The pop-up text the host platform shows before the text is published."""
+    """The pop-up text the host platform shows before the text is published.
+
+    ``reasons``: (kind, rule, obfuscated) of the findings that set the verdict; the text
+    then says what was recognised and by which rule, without repeating any value.
+    """
     texts = _TEXTS.get(language, _TEXTS["en"])
     labels = _KIND_LABELS.get(language, _KIND_LABELS["en"])
     info_kinds = [k for k in kinds if k != "protected_name"]
@@ -277,6 +352,15 @@ def warning_text(
     if verdict == "limit" and context == "search":
         key = "limit_search"
     message = texts[key].format(kinds=kinds_text)
+    explained = [
+        finding_explanation(language, kind, rule, obfuscated)
+        for kind, rule, obfuscated in reasons or ()
+        if kind != "protected_name"
+    ]
+    if explained:
+        sep = "; " if language == "en" else "；"
+        why = _WHY.get(language, _WHY["en"]).format(items=sep.join(explained))
+        message = message + (" " if language == "en" else "") + why
     if protected:
         message = message + (" " if language == "en" else "") + texts["protected"]
     return message

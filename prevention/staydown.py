@@ -7,6 +7,12 @@ way and looks the digests up, so a re-post is caught and named by case reference
 the fingerprint table itself reveals nothing: without the key nobody can test a guessed
 phone or ID number against it, and a leaked table cannot be reversed by enumerating
 the (small) space of valid ID numbers.
+
+Matching costs the same however many fingerprints there are: screening hashes each
+value the detectors found in the post (after their normalisation, which undoes the
+disguises - look-alike letters, emoji between digits, full-width forms - so a disguised
+re-post hashes like the original) and looks all the digests up in one query on the
+digest index: one index probe per value, never a scan of the table.
 """
 
 from __future__ import annotations

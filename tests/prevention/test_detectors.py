@@ -344,7 +344,7 @@ def test_latin_protected_name_matches_any_case_but_not_inside_longer_words() -> 
     found = scan(text, protected_names=["Ann", "John Smith"])
     assert [(f.value, f.normalized) for f in found] == [
         ("Ann", "ann"),
-        ("JOHN  SMITH", "john smith"),
+        ("JOHN  SMITH", "johnsmith"),
     ]
 
 
@@ -495,7 +495,7 @@ def test_unknown_kind_is_refused() -> None:
         ("licence_plate", "粤B·D123", None),
         ("licence_plate", "粤BD12345X", None),
         ("protected_name", " 王 小明 ", "王小明"),
-        ("protected_name", "John   SMITH", "john smith"),
+        ("protected_name", "John   SMITH", "johnsmith"),
         ("protected_name", "   ", None),
         ("address", "  ", None),
     ],
@@ -553,3 +553,118 @@ def test_scan_never_raises_and_spans_stay_within_the_text(text: str, names: list
         assert f.type in KINDS
         assert 0.0 <= f.confidence <= 1.0
     assert [f.start for f in findings] == sorted(f.start for f in findings)
+
+
+# ---------------------------------------------------------------------------
+# How values are really hidden in posts
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "normalized"),
+    [
+        # Letters for digits, emoji and symbols between digits, a line break inside.
+        ("手机 l38OOl2 3456 别打了", "phone", "l38OOl2 3456", "+8613800123456"),
+        ("电话138🔥1234✨5678快打", "phone", "138🔥1234✨5678", "+8613812345678"),
+        ("电话 138★1234☆5678", "phone", "138★1234☆5678", "+8613812345678"),
+        ("身份证1101051949\n1231002X", "id_number", "1101051949\n1231002X", ID_X),
+        ("call five oh eight, nine oh six, three six oh eight", "phone",
+         "five oh eight, nine oh six, three six oh eight", "+15089063608"),
+        # E-mail written every way but with an @.
+        ("email: zhang at example dot com", "email", "zhang at example dot com", "zhang@example.com"),
+        ("reach me: john dot smith at gmail dot com", "email",
+         "john dot smith at gmail dot com", "john.smith@gmail.com"),
+        ("邮箱 zhangsan#qq.com（把#改成@）", "email", "zhangsan#qq.com", "zhangsan@qq.com"),
+        ("邮箱 zhangsan艾特163点com", "email", "zhangsan艾特163点com", "zhangsan@163.com"),
+        ("邮箱 wang圈a126.com", "email", "wang圈a126.com", "wang@126.com"),
+        ("mail: zhang @ example.com ok", "email", "zhang @ example.com", "zhang@example.com"),
+        # Cards outside the old prefix table: JCB 15 digits, Maestro 12 digits.
+        ("card 180057070499969", "bank_card", "180057070499969", "180057070499969"),
+        ("card 675964982648", "bank_card", "675964982648", "675964982648"),
+        # North American numbers in their grouping, with extensions.
+        ("call 683.353.3740x6812 today", "phone", "683.353.3740x6812", "+16833533740"),
+        ("call 001-258-968-3449 today", "phone", "001-258-968-3449", "+12589683449"),
+    ],
+)  # fmt: skip
+def test_disguised_value_is_found_with_its_span_and_canonical_form(
+    text: str, kind: str, value: str, normalized: str
+) -> None:
+    finding = only(text, kind)
+    assert finding.value == value
+    assert text[finding.start : finding.end] == value
+    assert finding.normalized == normalized
+    assert finding.rule.startswith(kind + ".")
+
+
+def test_a_disguised_value_says_so_and_a_plain_one_does_not() -> None:
+    assert only("电话138🔥1234✨5678", "phone").obfuscated
+    assert not only("电话 138 1234 5678", "phone").obfuscated
+
+
+def test_cyrillic_letters_in_a_protected_name_do_not_hide_it() -> None:
+    finding = only("this is Јоhn Ѕmith again", "protected_name", protected_names=["John Smith"])
+    assert finding.value == "Јоhn Ѕmith"
+    assert finding.normalized == "johnsmith"
+
+
+def test_a_phone_after_a_card_is_its_own_finding() -> None:
+    text = f"卡号 {UNIONPAY_19} {MOBILE}，转账后打电话"
+    found = scan(text)
+    assert [(f.type, f.value) for f in found] == [("bank_card", UNIONPAY_19), ("phone", MOBILE)]
+
+
+def test_a_phone_before_an_at_mention_is_a_phone_not_an_email() -> None:
+    assert kinds_found(f"电话{MOBILE} @所有人") == ["phone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("家住河南省成都市金平萧路x座 917812，", "河南省成都市金平萧路x座 917812"),
+        ("地址：朝阳区建国街A座7405", "朝阳区建国街A座7405"),
+        ("住在潮州路285弄44号103室", "潮州路285弄44号103室"),
+        ("住在北 京 市 朝 阳 区 建 国 路 8 8 号，快去", "北 京 市 朝 阳 区 建 国 路 8 8 号"),
+        ("401 miranda mission, port karlabury, ky 14851", "401 miranda mission, port karlabury, ky 14851"),
+        ("home: 5514 Michelle Rapids Suite 298", "5514 Michelle Rapids Suite 298"),
+        ("send it to P.O. Box 1234, Austin, TX 78701 please", "P.O. Box 1234, Austin, TX 78701"),
+        ("PSC 1234, Box 5678\nAPO AA 12345", "PSC 1234, Box 5678\nAPO AA 12345"),
+    ],
+)
+def test_addresses_without_house_numbers_spaced_out_or_in_lower_case_are_found(
+    text: str, address: str
+) -> None:
+    assert only(text, "address").value == address
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "房子在朝阳区7号线沿线，交通方便",
+        "地铁10号线朝阳区站",
+        "在校时间 1993/2/21 - 1994",
+        "2019.03.15-2020.01.02 在北京工作",
+        "图片 icon@2x.png 和 logo@3x.webp",
+        "customer service 1-800-555-0199",
+        "客服热线 400-820-8820",
+        "兑换码：13852749661",
+        "gift code: 4821-9930-1175",
+        "升级到版本 13.8.1234.5678",
+        "see https://example.com/post/579848771971",
+        "我在上海市工作，北京市统计局发布了数据",
+        "top 10 park views in town",
+        "model XR-13812345678",
+    ],
+)
+def test_hard_negatives_stay_quiet(text: str) -> None:
+    assert scan(text) == [], scan(text)
+
+
+def test_name_matching_gives_the_same_findings_with_ten_or_ten_thousand_names() -> None:
+    from prevention.detectors import name_index
+
+    text = "就是王 小明干的, and J O H N  SMITH helped"
+    few = name_index(["王小明", "John Smith"])
+    many = name_index(["王小明", "John Smith", *(f"name{i} person{i}" for i in range(10_000))])
+    assert few.size == 2 and many.size == 10_002
+    found_few = [f for f in scan(text, protected_names=few)]
+    assert [f.value for f in found_few] == ["王 小明", "J O H N  SMITH"]
+    assert scan(text, protected_names=many) == found_few

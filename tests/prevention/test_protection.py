@@ -110,3 +110,20 @@ def test_the_protection_section_speaks_chinese(client, submission):
     page = client.get(f"/track/{submission.token}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "防止陌生人骚扰" in page and "开启保护" in page
     assert "您未关注的人发来的私信" in page
+
+
+def test_protected_names_are_rebuilt_only_when_the_set_of_protections_changes(submission):
+    from prevention import protection
+    from prevention.interventions import protection_activate
+
+    first = protection.protected_set()
+    # The cache time passes but nothing changed: the same automaton is kept.
+    protection._cache = (float("-inf"), first)
+    assert protection.protected_set() is first
+
+    protection_activate(complaint=submission.complaint)
+    protection._cache = (float("-inf"), first)
+    second = protection.protected_set()
+    assert second is not first and second.version != first.version
+    assert [p.name for p in second.names] == ["Chen Jing"]
+    assert second.index.size == 1

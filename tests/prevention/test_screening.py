@@ -126,3 +126,20 @@ def test_only_host_platform_tokens_may_screen(api_client):
     response = moderator.post(URL, {"text": "hi", "context": "post"}, format="json")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
+
+
+def test_each_finding_names_its_rule_and_the_warning_explains_it_without_the_value(platform_client):
+    text = "他的电话 138🔥1234✨5678，身份证11010519491231002X"
+    body = _screen(platform_client, text, language="zh-hans").json()
+    rules = {f["type"]: f["rule"] for f in body["findings"]}
+    assert rules == {"phone": "phone.cn_mobile", "id_number": "id_number.gb11643"}
+    phone = next(f for f in body["findings"] if f["type"] == "phone")
+    assert phone["obfuscated"] is True and "变形写法" in phone["explanation"]
+    assert "识别依据" in body["warning"] and "校验位" in body["warning"]
+    assert "5678" not in body["warning"] and ID_NUMBER not in body["warning"]
+
+    english = _screen(platform_client, "mail me: zhang at example dot com", language="en").json()
+    (finding,) = english["findings"]
+    assert finding["rule"] == "email.obfuscated"
+    assert "Recognised: an e-mail address (an e-mail address with its @ or dots written another way" in english["warning"]
+    assert "zhang" not in english["warning"]

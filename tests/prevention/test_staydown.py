@@ -74,3 +74,34 @@ def test_a_lookup_is_one_query_however_many_values(complaint, django_assert_num_
         staydown_matches(pairs)
     with django_assert_num_queries(0):
         staydown_matches([])
+
+
+def test_a_disguised_repost_hashes_to_the_same_fingerprint(complaint):
+    from prevention.detectors import scan
+
+    record_removed_values(removal_decision(complaint))
+    repost = "又来了 l39🔥l234✨5678 和 1101O5l9491231002x"
+    pairs = [(f.type, f.normalized) for f in scan(repost)]
+    assert sorted(pairs) == [("id_number", ID_NUMBER), ("phone", "+8613912345678")]
+    assert set(staydown_matches(pairs).values()) == {complaint.reference}
+
+
+def test_the_lookup_does_not_grow_with_the_number_of_fingerprints(complaint, django_assert_num_queries):
+    from django.utils import timezone
+
+    record_removed_values(removal_decision(complaint))
+    now = timezone.now()
+    Fingerprint.objects.bulk_create(
+        Fingerprint(
+            digest=fingerprint_digest("phone", f"+86137{i:08d}"), kind="phone", complaint=complaint,
+            case_reference=complaint.reference, decision_id=1, created_at=now,
+        )
+        for i in range(3000)
+    )  # fmt: skip
+    pair = ("id_number", ID_NUMBER)
+    with django_assert_num_queries(1) as captured:
+        assert staydown_matches([pair, ("phone", "+8613700000007")]) == {
+            pair: complaint.reference, ("phone", "+8613700000007"): complaint.reference,
+        }  # fmt: skip
+    # One probe of the digest index per value, whatever the table holds.
+    assert "IN" in captured.captured_queries[0]["sql"].upper()
