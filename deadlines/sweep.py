@@ -35,7 +35,7 @@ MAX_ATTEMPTS = 5
 
 
 def batch_size() -> int:
-    return int(getattr(settings, "DEADLINE_SWEEP_BATCH", 500))
+    return settings.DEADLINE_SWEEP_BATCH
 
 
 @dataclass

@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 
 def _budget_seconds() -> float:
     # Well inside the task's soft time limit and the beat entry's expiry.
-    return float(getattr(settings, "DEADLINE_SWEEP_BUDGET_SECONDS", 20))
+    return settings.DEADLINE_SWEEP_BUDGET_SECONDS
 
 
 @shared_task(name="deadlines.sweep", ignore_result=True, acks_late=True)

@@ -40,8 +40,8 @@ class NewStaff:
 
 def lockout_limits() -> tuple[int, int]:
     """(failures allowed, lock seconds)."""
-    return (int(getattr(settings, "STAFF_LOGIN_MAX_FAILURES", 5)),
-            int(getattr(settings, "STAFF_LOGIN_LOCK_SECONDS", 15 * 60)))
+    return (settings.STAFF_LOGIN_MAX_FAILURES,
+            settings.STAFF_LOGIN_LOCK_SECONDS)
 
 
 def _key(username: str, ip: str) -> str:

@@ -18,7 +18,7 @@ DEMO_PASSWORD = "demo-password-{username}"
 
 
 def seed_staff() -> list[str]:
-    if getattr(settings, "PRODUCTION", False):
+    if settings.PRODUCTION:
         return ["demo accounts are not created in production"]
     from django.contrib.auth import get_user_model
 

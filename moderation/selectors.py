@@ -130,7 +130,7 @@ def _filtered(filters: QueueFilters, now: datetime) -> QuerySet[Complaint]:
 
 
 def count_cap() -> int:
-    return int(getattr(settings, "QUEUE_COUNT_CAP", 1000))
+    return settings.QUEUE_COUNT_CAP
 
 
 def queue_counts(filters: QueueFilters, now: datetime) -> tuple[dict[str, int], int]:

@@ -18,7 +18,7 @@ DEMO_REFERENCE = "DCP-2026-0001"
 
 
 def seed_preservation_demo() -> list[str]:
-    if getattr(settings, "PRODUCTION", False):
+    if settings.PRODUCTION:
         return []
     lines = ["", "Audit log:"]
     users = get_user_model().objects

@@ -44,13 +44,13 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def export_root() -> Path:
-    configured = getattr(settings, "AUDIT_EXPORT_ROOT", None)
+    configured = settings.AUDIT_EXPORT_ROOT
     # Beside the media folder, never inside it: exports must not be web-served.
     return Path(configured) if configured else Path(settings.MEDIA_ROOT).parent / "exports"
 
 
 def link_lifetime() -> timedelta:
-    return timedelta(hours=int(getattr(settings, "AUDIT_EXPORT_LINK_HOURS", 24)))
+    return timedelta(hours=settings.AUDIT_EXPORT_LINK_HOURS)
 
 
 def export_path(export: Export) -> Path:
@@ -156,7 +156,7 @@ def _bag_info(export: Export, complaints: list[Complaint]) -> list[tuple[str, st
     request = export.legal_request
     user = export.requested_by
     return [
-        ("Source-Organization", str(getattr(settings, "AUDIT_SOURCE_ORGANIZATION", settings.AUDIT_LOG_ORIGIN))),
+        ("Source-Organization", settings.AUDIT_SOURCE_ORGANIZATION),
         ("External-Identifier", f"{request.authority} {request.reference_number}"),
         ("Legal-Request-Authority", request.authority),
         ("Legal-Request-Reference", request.reference_number),

@@ -28,7 +28,7 @@ RETENTION_EXPIRY = "retention_expiry"
 
 def retention_period() -> timedelta:
     # Never less than six months, whatever the setting says.
-    days = int(getattr(settings, "AUDIT_RETENTION_DAYS", 183))
+    days = settings.AUDIT_RETENTION_DAYS
     return timedelta(days=max(days, 183))
 
 

@@ -40,7 +40,7 @@ _BASELINE_SET = ", ".join(f"{c} = excluded.{c}" for c in _BASELINE_COLUMNS[1:])
 
 
 def params() -> SpikeParams:
-    overrides = getattr(settings, "SPIKE_PARAMS", {}) or {}
+    overrides = settings.SPIKE_PARAMS
     return SpikeParams(bucket_seconds=signals.bucket_seconds(), **overrides)
 
 

@@ -41,7 +41,7 @@ class Webhooks:
 
 
 def protection_days() -> int:
-    return int(getattr(settings, "PROTECTION_DAYS", 30))
+    return settings.PROTECTION_DAYS
 
 
 def _clean_params(kind: str, params: Any) -> dict[str, Any]:

@@ -39,16 +39,16 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def bucket_seconds() -> int:
-    return int(getattr(settings, "SIGNAL_BUCKET_SECONDS", 10))
+    return settings.SIGNAL_BUCKET_SECONDS
 
 
 def retention_seconds() -> int:
     """Counts older than this are dropped on arrival and forgotten by storage."""
-    return int(getattr(settings, "SIGNAL_RETENTION_SECONDS", 6 * 3600))
+    return settings.SIGNAL_RETENTION_SECONDS
 
 
 def use_redis() -> bool:
-    return bool(getattr(settings, "REDIS_URL", ""))
+    return bool(settings.REDIS_URL)
 
 
 @lru_cache(maxsize=2)

@@ -148,7 +148,7 @@ def _w(key: str, zh: bool, table: dict[str, tuple[str, str]] = WORDS) -> str:
 @lru_cache(maxsize=1)
 def cjk_font_path() -> Path | None:
     """Noto Sans SC from its PyPI package, or a path set by the operator; None if absent."""
-    configured = getattr(settings, "EVIDENCE_PACK_FONT", "")
+    configured = settings.EVIDENCE_PACK_FONT
     if configured and Path(configured).is_file():
         return Path(configured)
     try:

@@ -34,7 +34,7 @@ def client_ip(request: HttpRequest) -> str:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.PRODUCTION else ""
     if forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        trusted = max(1, int(getattr(settings, "TRUSTED_PROXY_COUNT", 1)))
+        trusted = max(1, settings.TRUSTED_PROXY_COUNT)
         if hops:
             return hops[-min(trusted, len(hops))]
     return request.META.get("REMOTE_ADDR", "unknown")

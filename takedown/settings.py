@@ -40,7 +40,8 @@ def _secret(name: str, development_default: str) -> str:
 
 
 SECRET_KEY = _secret("SECRET_KEY", "development-only-secret-key-never-use-in-production-0123456789")
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# DJANGO_DEBUG is the documented name; DEBUG is still honoured. Production: must be off.
+DEBUG = env.bool("DJANGO_DEBUG", default=env.bool("DEBUG", default=not PRODUCTION))
 if PRODUCTION:
     # The same bar as `check --deploy` (security.W009), enforced at start-up.
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
@@ -390,9 +391,75 @@ RATE_LIMITS = {
     "token": env.str("RATE_LIMIT_TOKEN", default="6000/60"),
 }
 
+# Proxies in front of the web server that append to X-Forwarded-For (production only:
+# elsewhere the header is ignored). The client is the N-th address from the right.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more")
+
 # --- Timers ------------------------------------------------------------------------------
 DEADLINE_SWEEP_SECONDS = env.int("DEADLINE_SWEEP_SECONDS", default=30)
 DEADLINE_SWEEP_BATCH = env.int("DEADLINE_SWEEP_BATCH", default=500)
+# One sweep run keeps taking full batches for at most this long, well inside the task's
+# soft time limit, then hands over to the next run.
+DEADLINE_SWEEP_BUDGET_SECONDS = env.float("DEADLINE_SWEEP_BUDGET_SECONDS", default=20.0)
+if DEADLINE_SWEEP_BATCH < 1 or not 0 <= DEADLINE_SWEEP_BUDGET_SECONDS < CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured("DEADLINE_SWEEP_BATCH must be 1 or more and DEADLINE_SWEEP_BUDGET_SECONDS "
+                               "below the task's soft time limit")
+
+# --- Moderation ----------------------------------------------------------------------------
+# Queue counts stop here (shown as "1000+") so a huge backlog never slows the page.
+QUEUE_COUNT_CAP = env.int("QUEUE_COUNT_CAP", default=1000)
+# Staff login: this many failures in a row lock the account for this long.
+STAFF_LOGIN_MAX_FAILURES = env.int("STAFF_LOGIN_MAX_FAILURES", default=5)
+STAFF_LOGIN_LOCK_SECONDS = env.int("STAFF_LOGIN_LOCK_SECONDS", default=15 * 60)
+# Misuse (DSA Art. 23): a warning is proposed from this many manifestly unfounded notices
+# making at least this share of the submitter's decided notices.
+MISUSE_MIN_UNFOUNDED = env.int("MISUSE_MIN_UNFOUNDED", default=3)
+MISUSE_MIN_SHARE = env.float("MISUSE_MIN_SHARE", default=0.5)
+if QUEUE_COUNT_CAP < 1 or STAFF_LOGIN_MAX_FAILURES < 1 or STAFF_LOGIN_LOCK_SECONDS < 1:
+    raise ImproperlyConfigured("QUEUE_COUNT_CAP, STAFF_LOGIN_MAX_FAILURES and STAFF_LOGIN_LOCK_SECONDS must be positive")
+if MISUSE_MIN_UNFOUNDED < 1 or not 0 < MISUSE_MIN_SHARE <= 1:
+    raise ImproperlyConfigured("MISUSE_MIN_UNFOUNDED must be 1 or more and MISUSE_MIN_SHARE in (0, 1]")
+
+# --- Prevention ----------------------------------------------------------------------------
+# Activity signals are counted in buckets this wide and kept this long.
+SIGNAL_BUCKET_SECONDS = env.int("SIGNAL_BUCKET_SECONDS", default=10)
+SIGNAL_RETENTION_SECONDS = env.int("SIGNAL_RETENTION_SECONDS", default=6 * 3600)
+if SIGNAL_BUCKET_SECONDS < 1 or SIGNAL_RETENTION_SECONDS < SIGNAL_BUCKET_SECONDS:
+    raise ImproperlyConfigured("SIGNAL_BUCKET_SECONDS must be 1 or more and SIGNAL_RETENTION_SECONDS at least one bucket")
+# Overrides of the spike detector's parameters: a JSON object of prevention.spikes.SpikeParams
+# fields (checked when the detector first runs).
+SPIKE_PARAMS = env.json("SPIKE_PARAMS", default={})
+if not isinstance(SPIKE_PARAMS, dict):
+    raise ImproperlyConfigured("SPIKE_PARAMS must be a JSON object")
+# How long a victim's protection (an intervention) lasts unless lifted earlier.
+PROTECTION_DAYS = env.int("PROTECTION_DAYS", default=30)
+if PROTECTION_DAYS < 1:
+    raise ImproperlyConfigured("PROTECTION_DAYS must be 1 or more")
+
+# --- Records, exports, evidence packs ---------------------------------------------------
+# Personal data of closed cases is erased after this many days; never less than six
+# months (Cybersecurity Law Art. 21): a shorter value is refused at start-up.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)
+if AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 183 (six months)")
+# Export packages are kept here, beside the media folder and never inside it (exports are
+# not web-served); their download links last this many hours.
+# Empty: <MEDIA_ROOT>/../exports.
+AUDIT_EXPORT_ROOT = env.str("AUDIT_EXPORT_ROOT", default="")
+if AUDIT_EXPORT_ROOT and Path(AUDIT_EXPORT_ROOT).resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured("AUDIT_EXPORT_ROOT must not be inside MEDIA_ROOT")
+AUDIT_EXPORT_LINK_HOURS = env.int("AUDIT_EXPORT_LINK_HOURS", default=24)
+if AUDIT_EXPORT_LINK_HOURS < 1:
+    raise ImproperlyConfigured("AUDIT_EXPORT_LINK_HOURS must be 1 or more")
+# The BagIt Source-Organization of export packages.
+AUDIT_SOURCE_ORGANIZATION = env.str("AUDIT_SOURCE_ORGANIZATION", default=AUDIT_LOG_ORIGIN)
+# A TrueType/OpenType font with Chinese glyphs for evidence packs; empty: the packaged
+# Noto Sans SC, if installed. A path that is set must exist.
+EVIDENCE_PACK_FONT = env.str("EVIDENCE_PACK_FONT", default="")
+if EVIDENCE_PACK_FONT and not Path(EVIDENCE_PACK_FONT).is_file():
+    raise ImproperlyConfigured("EVIDENCE_PACK_FONT names no file")
 
 # --- Logging -----------------------------------------------------------------------------
 LOGGING = {

@@ -42,7 +42,7 @@ def misuse_figures(submitter_key: str, now: datetime | None = None) -> dict[str,
 
 
 def misuse_thresholds() -> tuple[int, float]:
-    return (int(getattr(settings, "MISUSE_MIN_UNFOUNDED", 3)), float(getattr(settings, "MISUSE_MIN_SHARE", 0.5)))
+    return (settings.MISUSE_MIN_UNFOUNDED, settings.MISUSE_MIN_SHARE)
 
 
 def misuse_recommended(figures: dict[str, Any]) -> bool:

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, **options) -> None:
-        if getattr(settings, "PRODUCTION", False):
+        if settings.PRODUCTION:
             raise CommandError("Not available in production.")
         device = TOTPDevice.objects.filter(user__username=options["username"]).first()
         if device is None:
