@@ -10,6 +10,7 @@ Who may read what:
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -29,9 +30,9 @@ HOLDERS = (roles.SENIOR_MODERATOR, roles.ADMIN, roles.INVESTIGATOR)
 def _int_param(request, name: str) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
-        raise InvalidInput(f"Query parameter {name!r} is required.", fields={name: ["This parameter is required."]})
+        raise InvalidInput(_("Query parameter “%(name)s” is required.") % {"name": name}, fields={name: [_("This parameter is required.")]})
     if not raw.isdigit() or len(raw) > 19:
-        raise InvalidInput(f"{name} must be a non-negative integer.", fields={name: ["Must be a non-negative integer."]})
+        raise InvalidInput(_("%(name)s must be a non-negative integer.") % {"name": name}, fields={name: [_("Must be a non-negative integer.")]})
     return int(raw)
 
 

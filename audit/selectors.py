@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from audit import merkle
 from audit.models import MIN_STORED_LEVEL, Checkpoint, LogEntry, TreeNode
 from takedown.exceptions import InvalidInput, NotFound
@@ -69,8 +71,8 @@ def _with_stored_nodes(compute: Callable[[merkle.NodeGetter], list[bytes]]) -> l
 def _check_size(name: str, value: int, largest: int, *, minimum: int) -> None:
     if value < minimum or value > largest:
         raise InvalidInput(
-            f"{name} must be between {minimum} and {largest}.",
-            fields={name: [f"Must be between {minimum} and the log size {largest}."]},
+            _("%(name)s must be between %(minimum)s and %(largest)s.") % {"name": name, "minimum": minimum, "largest": largest},
+            fields={name: [_("Must be between %(minimum)s and the log size %(largest)s.") % {"minimum": minimum, "largest": largest}]},
         )
 
 
@@ -81,7 +83,7 @@ def inclusion_proof(index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
     _check_size("index", index, tree_size - 1, minimum=0)
     leaf = LogEntry.objects.filter(index=index).values_list("leaf_hash", flat=True).first()
     if leaf is None:
-        raise NotFound("No such leaf.")
+        raise NotFound(_("No such leaf."))
     path = _with_stored_nodes(lambda get: merkle.inclusion_proof_from_nodes(get, index, tree_size))
     return bytes(leaf), path
 

@@ -9,6 +9,7 @@ from typing import Any
 import phonenumbers
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -21,7 +22,7 @@ from complaints import selectors, services
 from complaints.validators import MAX_ITEMS, validate_location, validate_timezone
 from complaints.vocabulary import DISCLOSED_KIND_KEYS, HARM_KEYS, Channel, Relationship
 from takedown import roles
-from takedown.exceptions import InvalidInput, NotFound
+from takedown.exceptions import ErrorCode, InvalidInput, NotFound
 from takedown.ratelimit import public_throttle
 
 TEXT_MAX = 20_000
@@ -171,9 +172,9 @@ def _unflatten(form: QueryDict, file_keys: set[str]) -> dict[str, Any]:
         try:
             data = json.loads(form["payload"])
         except ValueError:
-            raise InvalidInput("The 'payload' part is not valid JSON.", code="malformed") from None
+            raise InvalidInput(_("The 'payload' part is not valid JSON."), code=ErrorCode.MALFORMED) from None
         if not isinstance(data, dict):
-            raise InvalidInput("The 'payload' part must be a JSON object.", code="malformed")
+            raise InvalidInput(_("The 'payload' part must be a JSON object."), code=ErrorCode.MALFORMED)
         return data
     result: dict[str, Any] = {}
     list_fields = {"disclosed_info", "harms"}
@@ -192,7 +193,7 @@ def _unflatten(form: QueryDict, file_keys: set[str]) -> dict[str, Any]:
             index = int(part) if part.isdigit() and int(part) < MAX_ITEMS + 1 else None
             if index is not None:
                 if not isinstance(node, list):
-                    raise InvalidInput(f"Field {key!r} mixes lists and objects.", code="malformed")
+                    raise InvalidInput(_("Field “%(key)s” mixes lists and objects.") % {"key": key}, code=ErrorCode.MALFORMED)
                 while len(node) <= index:
                     node.append({})
                 if last:
@@ -201,7 +202,7 @@ def _unflatten(form: QueryDict, file_keys: set[str]) -> dict[str, Any]:
                     node = node[index]
                 continue
             if not isinstance(node, dict):
-                raise InvalidInput(f"Field {key!r} mixes lists and objects.", code="malformed")
+                raise InvalidInput(_("Field “%(key)s” mixes lists and objects.") % {"key": key}, code=ErrorCode.MALFORMED)
             if last:
                 node[part] = form[key]
             else:
@@ -345,7 +346,7 @@ class TrackingMessageIn(serializers.Serializer):
 def _tracked(token: str):
     complaint = services.complaint_by_token(token)
     if complaint is None:
-        raise NotFound("No report matches this tracking link.")
+        raise NotFound(_("No report matches this tracking link."))
     return complaint
 
 

@@ -16,9 +16,10 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from takedown.exceptions import InvalidInput, PayloadTooLarge, UnsupportedMedia
+from takedown.exceptions import ErrorCode, InvalidInput, PayloadTooLarge, UnsupportedMedia
 
 IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}
 ACCEPTED_TYPES = {**IMAGE_TYPES, "application/pdf": ".pdf"}
@@ -86,23 +87,23 @@ def _display_copy(data: bytes, content_type: str) -> tuple[bytes, str]:
                 return out.getvalue(), ".jpg"
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise PayloadTooLarge(
-                "This image has too many pixels to process.", code="image_too_large"
+                _("This image has too many pixels to process."), code=ErrorCode.IMAGE_TOO_LARGE
             ) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise InvalidInput("This image file is damaged and cannot be opened.", code="bad_image") from exc
+            raise InvalidInput(_("This image file is damaged and cannot be opened."), code=ErrorCode.BAD_IMAGE) from exc
 
 
 def prepare_evidence(name: str, data: bytes) -> PreparedEvidence:
     """Check one uploaded file and build its display copy. Raises a DomainError."""
     if len(data) == 0:
-        raise InvalidInput("The file is empty.", code="empty_file")
+        raise InvalidInput(_("The file is empty."), code=ErrorCode.EMPTY_FILE)
     if len(data) > settings.EVIDENCE_MAX_FILE_BYTES:
         raise PayloadTooLarge(
-            f"Each file may be at most {settings.EVIDENCE_MAX_FILE_BYTES // (1024 * 1024)} MB."
+            _("Each file may be at most %(size)s MB.") % {"size": settings.EVIDENCE_MAX_FILE_BYTES // (1024 * 1024)}
         )
     content_type = sniff_content_type(data[:32])
     if content_type is None:
-        raise UnsupportedMedia("Only images (JPEG, PNG, GIF, WebP) and PDF files are accepted.")
+        raise UnsupportedMedia(_("Only images (JPEG, PNG, GIF, WebP) and PDF files are accepted."))
     display, display_ext = (None, "")
     if content_type in IMAGE_TYPES:
         display, display_ext = _display_copy(data, content_type)

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import actors
 from complaints import clock, events, hooks
@@ -26,7 +27,7 @@ from complaints.triage import P0, response_due_at, triage
 from complaints.validity import NoticeFacts, missing_elements
 from complaints.vocabulary import Relationship, Source
 from takedown import roles
-from takedown.exceptions import DomainError, InvalidInput, PayloadTooLarge
+from takedown.exceptions import DomainError, ErrorCode, InvalidInput, PayloadTooLarge
 
 
 @dataclass
@@ -148,8 +149,8 @@ def _facts(complaint: Complaint | ComplaintInput, item_count: int, evidence_coun
 def _prepare_files(files: Sequence[UploadedEvidence], already: int = 0) -> list[PreparedEvidence]:
     if len(files) + already > settings.EVIDENCE_MAX_FILES:
         raise PayloadTooLarge(
-            f"At most {settings.EVIDENCE_MAX_FILES} evidence files may be attached.",
-            fields={"evidence": [f"At most {settings.EVIDENCE_MAX_FILES} files."]},
+            _("At most %(n)s evidence files may be attached.") % {"n": settings.EVIDENCE_MAX_FILES},
+            fields={"evidence": [_("At most %(n)s files.") % {"n": settings.EVIDENCE_MAX_FILES}]},
         )
     prepared = []
     for index, upload in enumerate(files):
@@ -352,7 +353,7 @@ def complaint_add_evidence(
 ) -> list[Evidence]:
     """The complainant adds evidence (files and/or a quoted excerpt) from the tracking page."""
     if not files and not excerpt.strip():
-        raise InvalidInput("Attach a file or quote the text you saw.", fields={"evidence": ["Nothing to add."]})
+        raise InvalidInput(_("Attach a file or quote the text you saw."), fields={"evidence": [_("Nothing to add.")]})
     now = now or timezone.now()
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -397,7 +398,7 @@ def complaint_complete(*, complaint: Complaint, data: ComplaintInput, now: datet
             )
             filled.append("items")
         if not filled:
-            raise InvalidInput("Nothing new was given.", code="nothing_to_add")
+            raise InvalidInput(_("Nothing new was given."), code=ErrorCode.NOTHING_TO_ADD)
         locked.save()
         events.details_added(complaint=locked, fields=filled)
         _revalidate(locked, actor=actors.COMPLAINANT, now=now)
@@ -409,9 +410,9 @@ def complaint_add_message(*, complaint: Complaint, body: str, staff_user=None, n
     """A message on the case thread, from the complainant (no user) or from staff."""
     body = body.strip()
     if not body:
-        raise InvalidInput("Write a message first.", fields={"body": ["This field is required."]})
+        raise InvalidInput(_("Write a message first."), fields={"body": [_("This field is required.")]})
     if len(body) > 5000:
-        raise InvalidInput("Messages are limited to 5,000 characters.", fields={"body": ["Too long."]})
+        raise InvalidInput(_("Messages are limited to 5,000 characters."), fields={"body": [_("Too long.")]})
     now = now or timezone.now()
     author = Message.Author.PLATFORM if staff_user is not None else Message.Author.COMPLAINANT
     with transaction.atomic():

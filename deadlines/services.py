@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deadlines import events
 from deadlines.models import StaffNotification, Timer
@@ -23,7 +24,7 @@ def _recipients(users: Iterable | None, role: str | None) -> list:
         return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
     if role is not None:
         return list(User.objects.filter(groups__name=role, is_active=True).distinct().order_by("pk"))
-    raise InvalidInput("Name the users or the role to notify.")
+    raise InvalidInput(_("Name the users or the role to notify."))
 
 
 def notify_staff(

@@ -19,11 +19,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deadlines import timers
 from hostplatform import events, hooks, signing
 from hostplatform.models import DemoPlatformAction, WebhookDelivery
-from takedown.exceptions import Forbidden, InvalidInput, NotFound
+from takedown.exceptions import ErrorCode, Forbidden, InvalidInput, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -318,7 +319,7 @@ def delivery_retry_now(*, delivery: WebhookDelivery, actor: str) -> WebhookDeliv
     with transaction.atomic():
         locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
         if locked.state == WebhookDelivery.State.DONE:
-            raise InvalidInput("This instruction was already carried out.", code="already_done")
+            raise InvalidInput(_("This instruction was already carried out."), code=ErrorCode.ALREADY_DONE)
         now = timezone.now()
         locked.state = WebhookDelivery.State.PENDING
         locked.attempts = 0
@@ -342,18 +343,18 @@ def demo_platform_receive(*, body: bytes, headers) -> DemoPlatformAction:
     404 unless the demo platform is switched on (settings.DEMO_PLATFORM).
     """
     if not settings.DEMO_PLATFORM:
-        raise NotFound("There is no demo platform here.")
+        raise NotFound(_("There is no demo platform here."))
     if not signing.verify(signing_keys(), headers, body, now=int(time.time())):
-        raise Forbidden("Bad or missing signature.", code="bad_signature")
+        raise Forbidden(_("Bad or missing signature."), code=ErrorCode.BAD_SIGNATURE)
     key = {str(k).lower(): v for k, v in headers.items()}[signing.ID_HEADER]
     try:
         envelope = json.loads(body)
         event = str(envelope["type"])
         data = envelope.get("data") or {}
     except (ValueError, KeyError, TypeError):
-        raise InvalidInput("The body is not a webhook payload (type, timestamp, data).") from None
+        raise InvalidInput(_("The body is not a webhook payload (type, timestamp, data).")) from None
     if envelope.get("id", key) != key:
-        raise InvalidInput("The webhook-id header must match the body's id.")
+        raise InvalidInput(_("The webhook-id header must match the body's id."))
     now = timezone.now()
     with transaction.atomic():
         action, created = DemoPlatformAction.objects.select_for_update().get_or_create(

@@ -16,7 +16,7 @@ from hostplatform.models import DemoPlatformAction, WebhookDelivery
 from moderation.models import ItemAction
 from moderation.services import REVIEWERS
 from takedown.access import staff_required
-from takedown.exceptions import DomainError, json_error_response
+from takedown.exceptions import DomainError, ErrorCode, json_error_response
 
 
 @csrf_exempt  # machine-to-machine: authenticated by the Standard Webhooks signature, not a cookie
@@ -26,7 +26,7 @@ def demo_webhook(request: HttpRequest) -> JsonResponse:
     try:
         action = services.demo_platform_receive(body=request.body, headers=request.headers)
     except DomainError as exc:
-        status = 401 if exc.code == "bad_signature" else exc.status
+        status = 401 if exc.code == ErrorCode.BAD_SIGNATURE else exc.status
         return json_error_response(status, exc.code, exc.message)
     return JsonResponse({"ok": True, "action": action.pk, "repeat": action.times_received > 1})
 

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
@@ -102,10 +103,10 @@ def staff_create(*, username: str, role: str, actor: str = SYSTEM, password: str
                  totp_key: str | None = None) -> NewStaff:
     """Create (or reset) a staff account with a one-time password and a fresh TOTP device."""
     if role not in roles.STAFF_ROLES:
-        raise InvalidInput(f"Role must be one of: {', '.join(roles.STAFF_ROLES)}.")
+        raise InvalidInput(_("Role must be one of: %(roles)s.") % {"roles": ", ".join(roles.STAFF_ROLES)})
     username = username.strip()
     if not username:
-        raise InvalidInput("Give a username.")
+        raise InvalidInput(_("Give a username."))
     password = password or secrets.token_urlsafe(12)
     with transaction.atomic():
         user, created = User.objects.get_or_create(username=username)
@@ -125,7 +126,7 @@ def api_token_create(*, username: str, platform: bool = False, role: str = "", a
     if platform:
         role = roles.PLATFORM
     if role and role not in TOKEN_ROLES:
-        raise InvalidInput(f"Token roles: {', '.join(TOKEN_ROLES)}.")
+        raise InvalidInput(_("Token roles: %(roles)s.") % {"roles": ", ".join(TOKEN_ROLES)})
     with transaction.atomic():
         user, created = User.objects.get_or_create(username=username.strip())
         if created:

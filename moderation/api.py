@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -31,10 +32,10 @@ def load_case(reference: str, user) -> Complaint:
     """The case, if this user may see it (investigators: only cases their legal request covers)."""
     complaint = complaint_by_reference(reference)
     if complaint is None:
-        raise NotFound("No case with this reference.")
+        raise NotFound(_("No case with this reference."))
     if not roles.has_role(user, *services.REVIEWERS) and not any(complaint_hooks.case_visible(user, complaint)):
         # Same answer as a missing case: an investigator learns nothing outside their scope.
-        raise NotFound("No case with this reference.")
+        raise NotFound(_("No case with this reference."))
     return complaint
 
 
@@ -181,7 +182,7 @@ def parse_queue_query(params) -> tuple[selectors.QueueFilters, int, int]:
     if page < 1 or page > 1_000_000:
         errors["page"] = ["Out of range."]
     if errors:
-        raise InvalidInput("The queue filters are invalid.", fields=errors)
+        raise InvalidInput(_("The queue filters are invalid."), fields=errors)
     overdue = params.get("overdue", "") in ("1", "true", "yes")
     return selectors.QueueFilters(priority, status_, kind, language, overdue), page, page_size
 
@@ -320,7 +321,7 @@ class CounterNoticeProofApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         counter = CounterNotice.objects.select_related("decision__complaint").filter(pk=pk).first()
         if counter is None:
-            raise NotFound("No such counter-notice.")
+            raise NotFound(_("No such counter-notice."))
         incoming = ProofIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         counter = services.counter_notice_proof(counter=counter, actor=actors.for_user(request.user),
@@ -383,7 +384,7 @@ class AppealDecisionApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         appeal = Appeal.objects.select_related("decision__complaint").filter(pk=pk).first()
         if appeal is None:
-            raise NotFound("No such appeal.")
+            raise NotFound(_("No such appeal."))
         incoming = AppealDecisionIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -409,7 +410,7 @@ def _cases_for(references: list[str], user) -> list[Complaint]:
         complaint = complaint_by_reference(reference)
         (found if complaint is not None else unknown).append(complaint or reference)
     if unknown:
-        raise InvalidInput("Some cases do not exist.", fields={"cases": [f"Unknown: {', '.join(unknown)}"]})
+        raise InvalidInput(_("Some cases do not exist."), fields={"cases": [f"Unknown: {', '.join(unknown)}"]})
     return found
 
 
@@ -443,7 +444,7 @@ class IncidentsApi(APIView):
 def _incident(pk: int) -> Incident:
     incident = Incident.objects.filter(pk=pk).first()
     if incident is None:
-        raise NotFound("No such incident.")
+        raise NotFound(_("No such incident."))
     return incident
 
 
@@ -507,7 +508,7 @@ class MisuseStepApi(APIView):
                                             reason=data["reason"])
         else:
             if "days" not in data:
-                raise InvalidInput("Say how many days the suspension lasts.", fields={"days": ["Required."]})
+                raise InvalidInput(_("Say how many days the suspension lasts."), fields={"days": [_("Required.")]})
             standing = services.misuse_suspend(submitter_key=data["submitter_key"], user=request.user,
                                                reason=data["reason"], days=data["days"])
         return Response({"submitter_key": standing.submitter_key, "state": standing.state,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -89,7 +90,7 @@ def visible_request(user, request_id: int) -> LegalRequest:
             return request
         if request.is_live() and request.investigators.filter(pk=user.pk).exists():
             return request
-    raise NotFound("No such legal request.")
+    raise NotFound(_("No such legal request."))
 
 
 class LegalRequestListApi(APIView):
@@ -106,7 +107,7 @@ class LegalRequestListApi(APIView):
     @extend_schema(request=LegalRequestIn, responses={201: LegalRequestOut})
     def post(self, request):
         if not roles.has_role(request.user, *REGISTRARS):
-            raise Forbidden("Only senior moderators and admins register legal requests.")
+            raise Forbidden(_("Only senior moderators and admins register legal requests."))
         data = LegalRequestIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -115,7 +116,7 @@ class LegalRequestListApi(APIView):
         users = list(get_user_model().objects.filter(username__in=v["investigators"]))
         unknown = sorted(set(v["investigators"]) - {u.get_username() for u in users})
         if unknown:
-            raise InvalidInput("Unknown investigator accounts.", fields={"investigators": [f"Unknown: {u}" for u in unknown]})
+            raise InvalidInput(_("Unknown investigator accounts."), fields={"investigators": [f"Unknown: {u}" for u in unknown]})
         created = legal.register_legal_request(
             actor_user=request.user,
             authority=v["authority"],
@@ -148,7 +149,7 @@ class LegalRequestRevokeApi(APIView):
     def post(self, request, pk: int):
         found = LegalRequest.objects.filter(pk=pk).first()
         if found is None:
-            raise NotFound("No such legal request.")
+            raise NotFound(_("No such legal request."))
         revoked = legal.revoke_legal_request(found, actor_user=request.user)
         return Response(LegalRequestOut(legal_request_out(revoked)).data)
 
@@ -158,10 +159,10 @@ def case_for_investigator(user, request_id: int, reference: str):
     legal_request = visible_request(user, request_id)
     complaint = complaint_by_reference(reference)
     if complaint is None or not legal_request.complaints.filter(pk=complaint.pk).exists():
-        raise NotFound("No such case in this legal request.")
+        raise NotFound(_("No such case in this legal request."))
     if roles.has_role(user, roles.INVESTIGATOR) and not roles.has_role(user, *REGISTRARS):
         if not legal.investigator_can_see(user, complaint):
-            raise NotFound("No such case in this legal request.")
+            raise NotFound(_("No such case in this legal request."))
     return legal_request, complaint
 
 
@@ -263,12 +264,12 @@ def hold_create(user, *, references: list[str], reason: str, legal_request_id: i
         complaint = complaint_by_reference(reference.strip())
         (complaints if complaint else unknown).append(complaint or reference)
     if unknown:
-        raise InvalidInput("Some cases do not exist.", fields={"cases": [f"Unknown case: {r}" for r in unknown]})
+        raise InvalidInput(_("Some cases do not exist."), fields={"cases": [f"Unknown case: {r}" for r in unknown]})
     legal_request = visible_request(user, legal_request_id) if legal_request_id else None
     if not roles.has_role(user, *REGISTRARS):
         outside = [c.reference for c in complaints if not legal.investigator_can_see(user, c)]
         if outside:
-            raise Forbidden("You may hold only cases of your live legal requests.")
+            raise Forbidden(_("You may hold only cases of your live legal requests."))
     return holds.place_hold(complaints=complaints, reason=reason, actor=actors.for_user(user), legal_request=legal_request)
 
 
@@ -286,7 +287,7 @@ class HoldListApi(APIView):
     @extend_schema(responses=HoldOut(many=True))
     def get(self, request):
         if not roles.has_role(request.user, *REGISTRARS):
-            raise Forbidden("Only senior moderators and admins list holds.")
+            raise Forbidden(_("Only senior moderators and admins list holds."))
         rows = LegalHold.objects.order_by("-placed_at")[:200]
         return Response(HoldOut([hold_out(h) for h in rows], many=True).data)
 
@@ -298,7 +299,7 @@ class HoldReleaseApi(APIView):
     def post(self, request, pk: int):
         hold = LegalHold.objects.filter(pk=pk).first()
         if hold is None:
-            raise NotFound("No such hold.")
+            raise NotFound(_("No such hold."))
         hold = holds.release_hold(hold, actor=actors.for_user(request.user))
         return Response(HoldOut(hold_out(hold)).data)
 
@@ -364,7 +365,7 @@ class ExportListApi(APIView):
         v = data.validated_data
         legal_request = LegalRequest.objects.filter(pk=v["legal_request"]).first()
         if legal_request is None:
-            raise NotFound("No such legal request.")
+            raise NotFound(_("No such legal request."))
         export = exports.export_request(user=request.user, legal_request=legal_request, references=v["cases"])
         export.refresh_from_db()
         return Response(ExportOut(export_out(export, request)).data, status=status.HTTP_202_ACCEPTED)

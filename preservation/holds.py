@@ -32,6 +32,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.records import sha256_hex, stable_json
 from audit.services import insert_event
@@ -41,7 +42,7 @@ from preservation.models import LegalHold, LegalRequest
 from preservation.records import case_manifest
 from preservation.retention import schedule_retention
 from preservation.selectors import complaint_id_of, is_held, live_holds
-from takedown.exceptions import Conflict, InvalidInput
+from takedown.exceptions import Conflict, ErrorCode, InvalidInput
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,8 @@ def guard_mutation(target: Any, *, actor: str, action: str) -> None:
         )
     )
     raise Conflict(
-        "This case is under a legal hold: it cannot be changed or deleted until the hold is released.",
-        code="legal_hold",
+        _("This case is under a legal hold: it cannot be changed or deleted until the hold is released."),
+        code=ErrorCode.LEGAL_HOLD,
     )
 
 
@@ -167,10 +168,10 @@ def place_hold(
     """
     complaints = sorted({c.pk: c for c in complaints}.values(), key=lambda c: c.pk)
     if not complaints:
-        raise InvalidInput("A hold needs at least one case.", fields={"cases": ["Name at least one case."]})
+        raise InvalidInput(_("A hold needs at least one case."), fields={"cases": [_("Name at least one case.")]})
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("A hold needs a reason.", fields={"reason": ["This field is required."]})
+        raise InvalidInput(_("A hold needs a reason."), fields={"reason": [_("This field is required.")]})
     now = timezone.now()
     with transaction.atomic():
         # Lock the cases so no change commits between hashing and holding them.
@@ -195,7 +196,7 @@ def release_hold(hold: LegalHold, *, actor: str) -> LegalHold:
     with transaction.atomic():
         hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
         if hold.released_at is not None:
-            raise Conflict("This hold has already been released.", code="already_released")
+            raise Conflict(_("This hold has already been released."), code=ErrorCode.ALREADY_RELEASED)
         hold.released_at = now
         hold.released_by = actor
         hold.save(update_fields=["released_at", "released_by"])

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import actors
 from complaints.models import Complaint
@@ -21,7 +22,7 @@ from preservation.exports import delete_export_files
 from preservation.models import LegalRequest
 from takedown import roles
 from takedown.crypto import blind_indexes
-from takedown.exceptions import Conflict, InvalidInput
+from takedown.exceptions import Conflict, ErrorCode, InvalidInput
 
 REQUEST_EXPIRY = "legal_request_expiry"
 
@@ -37,7 +38,7 @@ def _resolve_scope(references: list[str], victim: str) -> list[Complaint]:
             found[complaint.pk] = complaint
     if unknown:
         raise InvalidInput(
-            "Some case references do not exist.",
+            _("Some case references do not exist."),
             fields={"scope_references": [f"Unknown case: {r}" for r in unknown]},
         )
     if victim.strip():
@@ -83,14 +84,14 @@ def register_legal_request(
     if not_investigators:
         errors["investigators"] = [f"{name} is not an investigator." for name in not_investigators]
     if errors:
-        raise InvalidInput("The legal request is incomplete.", fields=errors)
+        raise InvalidInput(_("The legal request is incomplete."), fields=errors)
     complaints = _resolve_scope(list(scope_references), scope_victim or "")
     if not complaints:
-        raise InvalidInput("No case matches the scope.", fields={"scope_victim": ["No case of this victim."]})
+        raise InvalidInput(_("No case matches the scope."), fields={"scope_victim": [_("No case of this victim.")]})
     actor = actors.for_user(actor_user)
     with transaction.atomic():
         if LegalRequest.objects.filter(authority=authority.strip(), reference_number=reference_number.strip()).exists():
-            raise Conflict("This request is already registered.", code="duplicate_request")
+            raise Conflict(_("This request is already registered."), code=ErrorCode.DUPLICATE_REQUEST)
         request = LegalRequest.objects.create(
             authority=authority.strip(),
             reference_number=reference_number.strip(),

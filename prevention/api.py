@@ -15,6 +15,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers
@@ -191,7 +192,7 @@ class HostPlatformView(APIView):
                 raise drf_exceptions.MethodNotAllowed(request.method)
             user = self._authenticate(request)
             if self.max_body_bytes is not None and _content_length(request) > self.max_body_bytes:
-                raise PayloadTooLarge(f"The body may be at most {self.max_body_bytes} bytes.")
+                raise PayloadTooLarge(_("The body may be at most %(n)s bytes.") % {"n": self.max_body_bytes})
             if request.content_type != "application/json":
                 raise drf_exceptions.UnsupportedMediaType(request.content_type)
             # Bodies with their own limit are read from the stream, past Django's general

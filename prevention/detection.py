@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prevention import events, hooks, signals
 from prevention.bulk import upsert
@@ -142,7 +143,7 @@ def alert_set_state(*, alert: Alert, state: str, actor: str) -> Alert:
     from takedown.exceptions import InvalidInput
 
     if state not in Alert.State.values:
-        raise InvalidInput("Unknown state.", fields={"state": [f"One of: {', '.join(Alert.State.values)}."]})
+        raise InvalidInput(_("Unknown state."), fields={"state": [f"One of: {', '.join(Alert.State.values)}."]})
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if locked.state == state:

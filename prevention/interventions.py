@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import actors
 from deadlines import timers
@@ -21,7 +22,7 @@ from hostplatform.services import webhook_enqueue
 from prevention import events
 from prevention.models import Alert, Intervention
 from prevention.protection import forget_cached_names
-from takedown.exceptions import Conflict, InvalidInput
+from takedown.exceptions import Conflict, ErrorCode, InvalidInput
 
 EXPIRY_TIMER = "intervention_expiry"
 MIN_DURATION = timedelta(minutes=1)
@@ -47,7 +48,7 @@ def protection_days() -> int:
 def _clean_params(kind: str, params: Any) -> dict[str, Any]:
     params = params or {}
     if not isinstance(params, dict):
-        raise InvalidInput("Invalid parameters.", fields={"params": ["An object is required."]})
+        raise InvalidInput(_("Invalid parameters."), fields={"params": [_("An object is required.")]})
     if kind == Intervention.Kind.TRAFFIC_LIMIT:
         caps = {}
         errors = []
@@ -65,15 +66,15 @@ def _clean_params(kind: str, params: Any) -> dict[str, Any]:
         if not caps and not errors:
             errors.append(f"Set at least one of {', '.join(TRAFFIC_CAPS)}.")
         if errors:
-            raise InvalidInput("Invalid traffic caps.", fields={"params": errors})
+            raise InvalidInput(_("Invalid traffic caps."), fields={"params": errors})
         return caps
     if kind == Intervention.Kind.INTERSTITIAL:
         message = params.get("message", "")
         if not isinstance(message, str) or len(message) > 1000:
-            raise InvalidInput("Invalid interstitial.", fields={"params": ["message: at most 1000 characters."]})
+            raise InvalidInput(_("Invalid interstitial."), fields={"params": [_("message: at most 1000 characters.")]})
         return {"message": message.strip()} if message.strip() else {}
     if params:
-        raise InvalidInput("This kind takes no parameters.", fields={"params": ["Leave empty for this kind."]})
+        raise InvalidInput(_("This kind takes no parameters."), fields={"params": [_("Leave empty for this kind.")]})
     return {}
 
 
@@ -135,7 +136,7 @@ def intervention_create(
     elif not MIN_DURATION <= expires_at - now <= MAX_DURATION:
         errors["expires_at"] = ["Between one minute and 90 days from now."]
     if errors:
-        raise InvalidInput("The intervention has invalid fields.", fields=errors)
+        raise InvalidInput(_("The intervention has invalid fields."), fields=errors)
     clean = _clean_params(kind, params)
     with transaction.atomic():
         intervention = Intervention.objects.create(
@@ -161,7 +162,7 @@ def _end(intervention_id: int, *, state: str, actor: str, reason: str, now: date
     """End an active intervention. Call inside a transaction."""
     intervention = Intervention.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=intervention_id)
     if intervention.state != Intervention.State.ACTIVE:
-        raise Conflict("This intervention has already ended.", code="already_ended")
+        raise Conflict(_("This intervention has already ended."), code=ErrorCode.ALREADY_ENDED)
     intervention.state = state
     intervention.ended_at = now
     intervention.ended_actor = actor
@@ -224,10 +225,10 @@ def protection_activate(*, complaint, account: str = "", now: datetime | None = 
     """
     now = now or timezone.now()
     if not protection_allowed(complaint):
-        raise InvalidInput("Protection can only be turned on by the person concerned or their representative.")
+        raise InvalidInput(_("Protection can only be turned on by the person concerned or their representative."))
     account = (account or "").strip()
     if len(account) > 128:
-        raise InvalidInput("Invalid account.", fields={"account": ["At most 128 characters."]})
+        raise InvalidInput(_("Invalid account."), fields={"account": [_("At most 128 characters.")]})
     # The person to protect: the complainant when filing for themselves, else the victim.
     name = complaint.complainant_name if complaint.relationship == "self" else complaint.victim_name
     name = (name or "").strip()

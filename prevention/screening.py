@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from prevention import events, policy
 from prevention.detectors import scan
@@ -63,7 +64,7 @@ class ScreenResult:
 def parse_screen_request(data: Any) -> ScreenRequest:
     """Check the shape of a screening request by hand: this runs on every post."""
     if not isinstance(data, dict):
-        raise InvalidInput("The body must be a JSON object.")
+        raise InvalidInput(_("The body must be a JSON object."))
     text = data.get("text")
     context = data.get("context")
     language = data.get("language") or "en"
@@ -73,8 +74,8 @@ def parse_screen_request(data: Any) -> ScreenRequest:
         errors["text"] = ["Required: the text to be published, as a string."]
     elif len(text) > MAX_TEXT_CHARS:
         raise PayloadTooLarge(
-            f"The text is longer than {MAX_TEXT_CHARS} characters.",
-            fields={"text": [f"At most {MAX_TEXT_CHARS} characters."]},
+            _("The text is longer than %(n)s characters.") % {"n": MAX_TEXT_CHARS},
+            fields={"text": [_("At most %(n)s characters.") % {"n": MAX_TEXT_CHARS}]},
         )
     if context not in CONTEXTS:
         errors["context"] = [f"One of: {', '.join(CONTEXTS)}."]
@@ -84,7 +85,7 @@ def parse_screen_request(data: Any) -> ScreenRequest:
     if not isinstance(author, str) or len(author) > MAX_AUTHOR_CHARS:
         errors["author"] = [f"A string of at most {MAX_AUTHOR_CHARS} characters."]
     if errors:
-        raise InvalidInput("The request has invalid fields.", fields=errors)
+        raise InvalidInput(_("The request has invalid fields."), fields=errors)
     return ScreenRequest(text=text, context=context, language=language, author=author)
 
 

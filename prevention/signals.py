@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from prevention.bulk import upsert
 from prevention.models import SignalBucket
@@ -79,13 +80,13 @@ def _signal_list(data: Any) -> list:
         data = data.get("signals")
     if not isinstance(data, list):
         raise InvalidInput(
-            "The body must be a list of signals or {\"signals\": [...]}.",
-            fields={"signals": ["A list of signals is required."]},
+            _("The body must be a list of signals or {\"signals\": [...]}."),
+            fields={"signals": [_("A list of signals is required.")]},
         )
     if len(data) > MAX_SIGNALS:
         raise PayloadTooLarge(
-            f"At most {MAX_SIGNALS} signals per batch.",
-            fields={"signals": [f"{len(data)} signals; at most {MAX_SIGNALS} per batch."]},
+            _("At most %(n)s signals per batch.") % {"n": MAX_SIGNALS},
+            fields={"signals": [_("%(count)s signals; at most %(n)s per batch.") % {"count": len(data), "n": MAX_SIGNALS}]},
         )
     return data
 
@@ -161,7 +162,7 @@ def parse_signals(data: Any, *, now: float | None = None) -> ParsedBatch:
     if not errors and _CONTROL.search("".join({key[0] for key in counts})):
         errors["targets"] = ["Target keys must not contain control characters."]
     if errors:
-        raise InvalidInput("Some signals are invalid; nothing was counted.", fields={"signals": errors})
+        raise InvalidInput(_("Some signals are invalid; nothing was counted."), fields={"signals": errors})
     return ParsedBatch(counts, len(data) - too_old - future, too_old, future)
 
 
@@ -268,5 +269,5 @@ def forget_old_buckets(now: float | None = None) -> int:
         return 0
     now = time.time() if now is None else now
     cutoff = int(now) - retention_seconds()
-    deleted, _ = SignalBucket.objects.filter(bucket__lt=cutoff).delete()
+    deleted, _per_model = SignalBucket.objects.filter(bucket__lt=cutoff).delete()
     return deleted

@@ -234,7 +234,7 @@ class ProtectionView(APIView):
     def post(self, request, token: str):
         complaint = complaint_by_token(token)
         if complaint is None:
-            raise NotFound("No report has this tracking link.")
+            raise NotFound(_("No report has this tracking link."))
         account = request.data.get("account", "") if hasattr(request.data, "get") else ""
         intervention = interventions.protection_activate(complaint=complaint, account=account if isinstance(account, str) else "")
         return _protection_answer(request, token, intervention, 201)
@@ -252,7 +252,7 @@ class ProtectionEndView(APIView):
     def post(self, request, token: str):
         complaint = complaint_by_token(token)
         if complaint is None:
-            raise NotFound("No report has this tracking link.")
+            raise NotFound(_("No report has this tracking link."))
         active = interventions.active_protection(complaint)
         if active is not None:
             active = interventions.intervention_lift(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -47,7 +48,7 @@ class CsvRenderer(JSONRenderer):
 def _case(reference: str) -> Complaint:
     complaint = complaint_by_reference(reference)
     if complaint is None:
-        raise NotFound("No case with this reference.")
+        raise NotFound(_("No case with this reference."))
     return complaint
 
 
@@ -110,7 +111,7 @@ def _with_steps(referral_id: int) -> Referral:
         Referral.objects.select_related("complaint").prefetch_related("steps").filter(pk=referral_id).first()
     )
     if referral is None:
-        raise NotFound("No such referral.")
+        raise NotFound(_("No such referral."))
     return referral
 
 
@@ -237,7 +238,7 @@ def _assessment_out(complaint: Complaint, request: Request) -> dict[str, Any]:
     language = request.query_params.get("lang") or getattr(request, "LANGUAGE_CODE", "en")
     context = assessment_context(complaint, language)["assessment"]
     if context is None:
-        raise NotFound("This case has not been assessed yet.")
+        raise NotFound(_("This case has not been assessed yet."))
     out = {
         "reference": complaint.reference,
         "priority": complaint.priority,
@@ -325,9 +326,9 @@ class StatementsOfReasonsApi(APIView):
             after = int(request.query_params.get("after", 0) or 0)
             limit = int(request.query_params.get("limit", BATCH_LIMIT) or BATCH_LIMIT)
         except ValueError as exc:
-            raise InvalidInput("after and limit must be whole numbers.", fields={"after": ["Whole number."]}) from exc
+            raise InvalidInput(_("after and limit must be whole numbers."), fields={"after": [_("Whole number.")]}) from exc
         if limit < 1 or limit > BATCH_LIMIT:
-            raise InvalidInput(f"limit must be between 1 and {BATCH_LIMIT}.", fields={"limit": [f"1..{BATCH_LIMIT}"]})
+            raise InvalidInput(_("limit must be between 1 and %(n)s.") % {"n": BATCH_LIMIT}, fields={"limit": [f"1..{BATCH_LIMIT}"]})
         batch = statements_batch(after=max(after, 0), limit=limit)
         next_url = None
         if batch.next_after is not None:

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import EventType
 from audit.models import AuditEvent
 from complaints.models import Complaint
 from reports import events
 from reports.models import Referral, ReferralStep
-from takedown.exceptions import Conflict, InvalidInput
+from takedown.exceptions import Conflict, ErrorCode, InvalidInput
 
 PACKAGE_FORMAT = "takedown-referral/1"
 
@@ -64,9 +65,9 @@ def propose_referral(
     the reason, or on its own.
     """
     if authority not in Referral.Authority.values:
-        raise InvalidInput(f"Unknown authority {authority!r}.", fields={"authority": ["Unknown authority."]})
+        raise InvalidInput(_("Unknown authority “%(authority)s”.") % {"authority": authority}, fields={"authority": [_("Unknown authority.")]})
     if not reason.strip():
-        raise InvalidInput("Say why the case is referred.", fields={"reason": ["Required."]})
+        raise InvalidInput(_("Say why the case is referred."), fields={"reason": [_("Required.")]})
     subject_type, subject_id, complaint = _subject_key(subject)
     with transaction.atomic():
         existing = _open(subject_type, subject_id, authority)
@@ -103,8 +104,8 @@ def _transition(referral: Referral, to: str, *, actor: str, note: str, changes: 
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.status not in allowed_from:
             raise Conflict(
-                f"A referral that is {locked.get_status_display().lower()} cannot become {to}.",
-                code="referral_state",
+                _("A referral that is %(status)s cannot become %(to)s.") % {"status": locked.get_status_display().lower(), "to": to},
+                code=ErrorCode.REFERRAL_STATE,
             )
         now = timezone.now()
         locked.status = to
@@ -150,14 +151,14 @@ def referral_acknowledge(*, referral: Referral, actor: str, authority_reference:
 
 def referral_close(*, referral: Referral, actor: str, note: str) -> Referral:
     if not note.strip():
-        raise InvalidInput("Say how the referral ended.", fields={"note": ["Required."]})
+        raise InvalidInput(_("Say how the referral ended."), fields={"note": [_("Required.")]})
     return _transition(referral, Referral.Status.CLOSED, actor=actor, note=note)
 
 
 def referral_decline(*, referral: Referral, actor: str, note: str) -> Referral:
     """A moderator decides a proposed referral is not warranted; the reason is kept."""
     if not note.strip():
-        raise InvalidInput("Say why the case is not referred.", fields={"note": ["Required."]})
+        raise InvalidInput(_("Say why the case is not referred."), fields={"note": [_("Required.")]})
     return _transition(referral, Referral.Status.DECLINED, actor=actor, note=note)
 
 

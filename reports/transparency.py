@@ -18,6 +18,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
 from complaints.vocabulary import DISCLOSED_KIND_KEYS
@@ -60,13 +61,13 @@ def parse_period(raw_from: str | None, raw_to: str | None, *, today: date | None
     end = parse("to", raw_to)
     start = parse("from", raw_from)
     if errors:
-        raise InvalidInput("The period is not valid.", fields=errors)
+        raise InvalidInput(_("The period is not valid."), fields=errors)
     end = end or today
     start = start or end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
-        raise InvalidInput("The period ends before it starts.", fields={"from": ["Must not be after 'to'."]})
+        raise InvalidInput(_("The period ends before it starts."), fields={"from": [_("Must not be after 'to'.")]})
     if (end - start).days >= MAX_DAYS:
-        raise InvalidInput("The period is too long.", fields={"from": [f"At most {MAX_DAYS} days."]})
+        raise InvalidInput(_("The period is too long."), fields={"from": [f"At most {MAX_DAYS} days."]})
     return Period(start, end)
 
 

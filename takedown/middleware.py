@@ -7,8 +7,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from takedown.exceptions import json_error_response
+from takedown.exceptions import ErrorCode, json_error_response
 
 
 class RequestSizeLimitMiddleware:
@@ -28,6 +29,6 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.REQUEST_MAX_BYTES:
             if request.path.startswith("/api/"):
-                return json_error_response(413, "too_large", "The request body is too large.")
+                return json_error_response(413, ErrorCode.TOO_LARGE, _("The request body is too large."))
             return render(request, "errors/413.html", status=413)
         return self.get_response(request)

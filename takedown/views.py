@@ -10,8 +10,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from takedown.exceptions import json_error_response
+from takedown.exceptions import ErrorCode, json_error_response
 
 logger = logging.getLogger(__name__)
 
@@ -82,23 +83,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, headers={"Cache-Control": "no-store"})
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+def _error(request: HttpRequest, status: int, code: ErrorCode, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_error_response(status, code, message)
     return render(request, f"errors/{status}.html", status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, "malformed", "The request could not be read.")
+    return _error(request, 400, ErrorCode.MALFORMED, _("The request could not be read."))
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 403, "forbidden", "You may not do this.")
+    return _error(request, 403, ErrorCode.FORBIDDEN, _("You may not do this."))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "not_found", "Not found.")
+    return _error(request, 404, ErrorCode.NOT_FOUND, _("Not found."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "server_error", "Something went wrong on our side. Please try again.")
+    return _error(request, 500, ErrorCode.SERVER_ERROR, _("Something went wrong on our side. Please try again."))

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import actors
 from complaints.models import Complaint
@@ -14,7 +15,7 @@ from moderation.models import RESTRICTIVE_MEASURES, Appeal, Decision, Measure
 from moderation.services.common import check_case_change, lock_case, require_reviewer
 from moderation.services.counter_notices import poster_notice_by_token
 from moderation.services.decisions import DecisionInput, decision_create, lift_measure
-from takedown.exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from takedown.exceptions import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
 
 
 def _appealed_decision(token: str, decision_id: int | None) -> tuple[str, Decision | None, Complaint]:
@@ -29,7 +30,7 @@ def _appealed_decision(token: str, decision_id: int | None) -> tuple[str, Decisi
         return Appeal.Side.COMPLAINANT, decisions.order_by("-decided_at", "-pk").first(), complaint
     notice = poster_notice_by_token(token)
     if notice is None:
-        raise NotFound("This link is not valid.")
+        raise NotFound(_("This link is not valid."))
     return Appeal.Side.POSTER, notice.decision, notice.decision.complaint
 
 
@@ -37,23 +38,23 @@ def appeal_file(*, token: str, grounds: str, decision_id: int | None = None, now
     """Either side appeals, through its private link, within the appeal window."""
     grounds = (grounds or "").strip()
     if not grounds:
-        raise InvalidInput("Say why the decision should change.", fields={"grounds": ["Required."]})
+        raise InvalidInput(_("Say why the decision should change."), fields={"grounds": [_("Required.")]})
     if len(grounds) > 10_000:
-        raise InvalidInput("Grounds are limited to 10,000 characters.", fields={"grounds": ["Too long."]})
+        raise InvalidInput(_("Grounds are limited to 10,000 characters."), fields={"grounds": [_("Too long.")]})
     now = now or timezone.now()
     side, decision, complaint = _appealed_decision(token, decision_id)
     if decision is None:
-        raise Conflict("There is no decision to appeal yet.", code="no_decision")
+        raise Conflict(_("There is no decision to appeal yet."), code=ErrorCode.NO_DECISION)
     window = timedelta(days=complaint.policy.appeal_window_days)
     if now > decision.decided_at + window:
-        raise Conflict("The time to appeal this decision has passed.", code="appeal_window_closed")
+        raise Conflict(_("The time to appeal this decision has passed."), code=ErrorCode.APPEAL_WINDOW_CLOSED)
     with transaction.atomic():
         lock_case(complaint)
         try:
             with transaction.atomic():
                 appeal = Appeal.objects.create(decision=decision, side=side, grounds=grounds, filed_at=now)
         except IntegrityError:
-            raise Conflict("Your appeal against this decision is already being reviewed.", code="duplicate") from None
+            raise Conflict(_("Your appeal against this decision is already being reviewed."), code=ErrorCode.DUPLICATE) from None
         events.appeal_filed(appeal=appeal, complaint=complaint)
     return appeal
 
@@ -63,17 +64,17 @@ def check_appeal_decision(*, appeal: Appeal, user, outcome: str, reasons: str,
     """Who may decide, and whether the outcome is complete (before anything is locked)."""
     require_reviewer(user)
     if outcome not in (Appeal.State.UPHELD, Appeal.State.REVERSED):
-        raise InvalidInput("Uphold or reverse.", fields={"outcome": ["One of: upheld, reversed."]})
+        raise InvalidInput(_("Uphold or reverse."), fields={"outcome": [_("One of: upheld, reversed.")]})
     if not (reasons or "").strip():
-        raise InvalidInput("Give the reasons for the outcome.", fields={"reasons": ["Required."]})
+        raise InvalidInput(_("Give the reasons for the outcome."), fields={"reasons": [_("Required.")]})
     original = appeal.decision
     if original.decided_by_id == user.pk:
-        raise Forbidden("A different moderator must decide an appeal against your own decision.",
-                        code="same_moderator")
+        raise Forbidden(_("A different moderator must decide an appeal against your own decision."),
+                        code=ErrorCode.SAME_MODERATOR)
     needs_new = outcome == Appeal.State.REVERSED and not original.is_restrictive
     if needs_new and (new_decision is None or new_decision.measure not in RESTRICTIVE_MEASURES):
-        raise InvalidInput("Reversing this decision needs the measure that should be taken.",
-                           fields={"new_decision": ["Give a restrictive measure with its statement of reasons."]})
+        raise InvalidInput(_("Reversing this decision needs the measure that should be taken."),
+                           fields={"new_decision": [_("Give a restrictive measure with its statement of reasons.")]})
 
 
 def appeal_decide(
@@ -93,7 +94,7 @@ def appeal_decide(
         complaint = lock_case(appeal.decision.complaint)
         appeal = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
         if appeal.state != Appeal.State.OPEN:
-            raise Conflict("This appeal was already decided.", code="already_decided")
+            raise Conflict(_("This appeal was already decided."), code=ErrorCode.ALREADY_DECIDED)
         original = Decision.objects.select_for_update().get(pk=appeal.decision_id)
         appeal.state = outcome
         appeal.decided_by = user

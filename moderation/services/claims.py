@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import actors
 from complaints.models import Complaint
@@ -13,7 +14,7 @@ from deadlines import timers
 from moderation import events
 from moderation.models import Claim
 from moderation.services.common import check_case_change, is_senior, lock_case, require_reviewer
-from takedown.exceptions import Conflict, Forbidden
+from takedown.exceptions import Conflict, ErrorCode, Forbidden
 
 CLAIM_EXPIRY = "claim_expiry"
 
@@ -30,15 +31,15 @@ def check_claim(*, complaint: Complaint, user, now: datetime) -> tuple[Complaint
     """
     locked = lock_case(complaint)
     if not locked.is_open:
-        raise Conflict("This case is already decided.", code="not_open")
+        raise Conflict(_("This case is already decided."), code=ErrorCode.NOT_OPEN)
     current = Claim.objects.select_for_update().filter(complaint=locked, state=Claim.State.ACTIVE).first()
     if current is not None and current.expires_at <= now:
         end_claim(current, Claim.State.EXPIRED, now, actor=actors.SYSTEM)
         current = None
     if current is not None and current.moderator_id != user.pk:
         raise Conflict(
-            f"{current.moderator.get_username()} is reviewing this case.",
-            code="claimed_by_other",
+            _("%(moderator)s is reviewing this case.") % {"moderator": current.moderator.get_username()},
+            code=ErrorCode.CLAIMED_BY_OTHER,
             fields={"claimed_by": current.moderator.get_username(), "expires_at": current.expires_at.isoformat()},
         )
     return locked, current
@@ -72,7 +73,7 @@ def do_claim(complaint: Complaint, *, user, now: datetime, expires: datetime) ->
         with transaction.atomic():
             claim = Claim.objects.create(complaint=complaint, moderator=user, claimed_at=now, expires_at=expires)
     except IntegrityError:
-        raise Conflict("Another moderator claimed this case a moment ago.", code="claimed_by_other") from None
+        raise Conflict(_("Another moderator claimed this case a moment ago."), code=ErrorCode.CLAIMED_BY_OTHER) from None
     if complaint.status == Complaint.Status.RECEIVED:
         complaint.status = Complaint.Status.IN_REVIEW
         complaint.save(update_fields=["status", "updated_at"])
@@ -103,9 +104,9 @@ def claim_release(*, complaint: Complaint, user, now: datetime | None = None) ->
         lock_case(complaint)
         current = Claim.objects.select_for_update().filter(complaint=complaint, state=Claim.State.ACTIVE).first()
         if current is None:
-            raise Conflict("This case is not claimed.", code="not_claimed")
+            raise Conflict(_("This case is not claimed."), code=ErrorCode.NOT_CLAIMED)
         if current.moderator_id != user.pk and not is_senior(user):
-            raise Forbidden("Only the moderator holding the case, or a senior moderator, may release it.")
+            raise Forbidden(_("Only the moderator holding the case, or a senior moderator, may release it."))
         end_claim(current, Claim.State.RELEASED, now, actor=actors.for_user(user))
 
 

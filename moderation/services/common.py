@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from complaints import hooks as complaint_hooks
 from complaints.models import Complaint
@@ -35,7 +36,7 @@ def check_case_change(target, *, actor: str, action: str) -> None:
 
 def require_reviewer(user) -> None:
     if not roles.has_role(user, *REVIEWERS):
-        raise Forbidden("Only moderators may do this.")
+        raise Forbidden(_("Only moderators may do this."))
 
 
 def is_senior(user) -> bool:

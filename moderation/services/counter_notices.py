@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import actors
 from complaints.models import Complaint
@@ -16,7 +17,7 @@ from moderation import events, hooks
 from moderation.models import Appeal, CounterNotice, Decision, PosterNotice
 from moderation.services.common import check_case_change, lock_case, token_hash
 from moderation.services.decisions import lift_measure
-from takedown.exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from takedown.exceptions import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
 
 COUNTER_NOTICE_WAIT = "counter_notice_wait"
 PROOF_KINDS = ("authority_complaint", "lawsuit")
@@ -48,9 +49,9 @@ def check_counter_notice(data: CounterNoticeInput) -> PosterNotice:
     """The poster's link and what they sent: a true identity and preliminary evidence."""
     notice = poster_notice_by_token(data.token)
     if notice is None:
-        raise NotFound("This counter-notice link is not valid.")
+        raise NotFound(_("This counter-notice link is not valid."))
     if not notice.counter_notice_allowed:
-        raise Forbidden("Anonymous notices do not start the counter-notice process.", code="not_available")
+        raise Forbidden(_("Anonymous notices do not start the counter-notice process."), code=ErrorCode.NOT_AVAILABLE)
     errors: dict[str, list[str]] = {}
     if not data.name.strip():
         errors["name"] = ["Your full legal name is required."]
@@ -61,7 +62,7 @@ def check_counter_notice(data: CounterNoticeInput) -> PosterNotice:
     if not data.evidence.strip():
         errors["evidence"] = ["Give preliminary evidence that there was no infringement."]
     if errors:
-        raise InvalidInput("The counter-notice is incomplete.", fields=errors)
+        raise InvalidInput(_("The counter-notice is incomplete."), fields=errors)
     return notice
 
 
@@ -75,7 +76,7 @@ def counter_notice_submit(*, data: CounterNoticeInput, now: datetime | None = No
         lock_case(decision.complaint)
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
         if decision.state != Decision.State.IN_FORCE or not decision.is_restrictive:
-            raise Conflict("The measure is no longer in force.", code="not_in_force")
+            raise Conflict(_("The measure is no longer in force."), code=ErrorCode.NOT_IN_FORCE)
         try:
             with transaction.atomic():
                 counter = CounterNotice.objects.create(
@@ -89,7 +90,7 @@ def counter_notice_submit(*, data: CounterNoticeInput, now: datetime | None = No
                     received_at=now,
                 )
         except IntegrityError:
-            raise Conflict("A counter-notice on this decision is already being handled.", code="duplicate") from None
+            raise Conflict(_("A counter-notice on this decision is already being handled."), code=ErrorCode.DUPLICATE) from None
         events.counter_notice_received(counter=counter, decision=decision)
         from moderation import tasks
         from takedown.tasks import enqueue
@@ -128,16 +129,16 @@ def counter_notice_proof(*, counter: CounterNotice, kind: str, note: str, actor:
                          now: datetime | None = None) -> CounterNotice:
     """The complainant proved a complaint to an authority or a lawsuit: the case is held."""
     if kind not in PROOF_KINDS:
-        raise InvalidInput("Say whether you complained to an authority or went to court.",
+        raise InvalidInput(_("Say whether you complained to an authority or went to court."),
                            fields={"kind": [f"One of: {', '.join(PROOF_KINDS)}."]})
     if not note.strip():
-        raise InvalidInput("Describe the proof (authority, case or receipt number).", fields={"note": ["Required."]})
+        raise InvalidInput(_("Describe the proof (authority, case or receipt number)."), fields={"note": [_("Required.")]})
     now = now or timezone.now()
     with transaction.atomic():
         complaint = lock_case(counter.decision.complaint)
         counter = CounterNotice.objects.select_for_update().get(pk=counter.pk)
         if counter.state not in (CounterNotice.State.WAITING, CounterNotice.State.FORWARDING):
-            raise Conflict("The waiting period is over.", code="not_waiting")
+            raise Conflict(_("The waiting period is over."), code=ErrorCode.NOT_WAITING)
         counter.state = CounterNotice.State.HELD
         counter.proof_received_at = now
         counter.proof_kind = kind

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import actors
 from complaints import clock, privacy
@@ -29,7 +30,7 @@ from moderation.services.common import (
     submitter_key_for,
 )
 from takedown import countries
-from takedown.exceptions import Conflict, Forbidden, InvalidInput
+from takedown.exceptions import Conflict, ErrorCode, Forbidden, InvalidInput
 
 MEASURE_END = "measure_end"
 
@@ -87,7 +88,7 @@ def check_statement(data: DecisionInput, complaint: Complaint | None = None) -> 
     if scope_errors:
         errors["territorial_scope"] = scope_errors
     if errors:
-        raise InvalidInput("The statement of reasons is incomplete.", fields=errors)
+        raise InvalidInput(_("The statement of reasons is incomplete."), fields=errors)
 
 
 def statement_of_reasons(decision: Decision) -> dict[str, Any]:
@@ -143,11 +144,11 @@ def check_decide(complaint: Complaint, *, user, data: DecisionInput, now: dateti
     Call while holding the case lock.
     """
     if not complaint.is_open:
-        raise Conflict("This case was already decided.", code="already_decided")
+        raise Conflict(_("This case was already decided."), code=ErrorCode.ALREADY_DECIDED)
     if data.expected_version and data.expected_version != case_version(complaint):
         raise Conflict(
-            "The case changed since you opened it; reload it and decide again.",
-            code="stale_version",
+            _("The case changed since you opened it; reload it and decide again."),
+            code=ErrorCode.STALE_VERSION,
             fields={"expected_version": data.expected_version, "current_version": case_version(complaint)},
         )
     claim = Claim.objects.select_for_update().filter(complaint=complaint, state=Claim.State.ACTIVE).first()
@@ -155,9 +156,9 @@ def check_decide(complaint: Complaint, *, user, data: DecisionInput, now: dateti
         end_claim(claim, Claim.State.EXPIRED, now, actor=actors.SYSTEM)
         claim = None
     if claim is None and not is_senior(user):
-        raise Conflict("Claim the case before deciding it.", code="not_claimed")
+        raise Conflict(_("Claim the case before deciding it."), code=ErrorCode.NOT_CLAIMED)
     if claim is not None and claim.moderator_id != user.pk and not is_senior(user):
-        raise Forbidden("Only the moderator holding the case, or a senior moderator, may decide it.")
+        raise Forbidden(_("Only the moderator holding the case, or a senior moderator, may decide it."))
     return claim
 
 
@@ -170,7 +171,7 @@ def chosen_items(complaint: Complaint, item_ids: Sequence[int] | None) -> list[C
     chosen = [i for i in all_items if i.pk in wanted]
     unknown = sorted(wanted - {i.pk for i in chosen})
     if unknown:
-        raise InvalidInput("Some items are not part of this case.", fields={"item_ids": [f"Unknown: {unknown}"]})
+        raise InvalidInput(_("Some items are not part of this case."), fields={"item_ids": [f"Unknown: {unknown}"]})
     return chosen
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import actors
 from complaints.models import Complaint
@@ -28,7 +29,7 @@ def incident_create(*, user, title: str, kind: str, complaints: Sequence[Complai
     if kind not in Incident.Kind.values:
         errors["kind"] = [f"One of: {', '.join(Incident.Kind.values)}."]
     if errors:
-        raise InvalidInput("The incident is incomplete.", fields=errors)
+        raise InvalidInput(_("The incident is incomplete."), fields=errors)
     now = now or timezone.now()
     with transaction.atomic():
         incident = Incident.objects.create(title=title[:200], kind=kind, note=note, created_by=user, created_at=now)
@@ -72,7 +73,7 @@ def incident_decide(*, incident: Incident, user, data: DecisionInput) -> list[Bu
     claimed by someone else, already decided) is reported and the others go on.
     """
     if not is_senior(user):
-        raise Forbidden("Bulk decisions are taken by senior moderators.")
+        raise Forbidden(_("Bulk decisions are taken by senior moderators."))
     check_statement(data)
     results: list[BulkResult] = []
     for complaint in incident.complaints.order_by("pk"):

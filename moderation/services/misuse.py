@@ -10,6 +10,7 @@ from cachetools import TTLCache, cached
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import actors
 from complaints.models import Complaint
@@ -17,7 +18,7 @@ from deadlines import timers
 from moderation import events
 from moderation.models import Decision, Measure, MisuseStep, SubmitterStanding
 from moderation.services.common import is_senior, submitter_key_for
-from takedown.exceptions import Conflict, Forbidden, InvalidInput
+from takedown.exceptions import Conflict, ErrorCode, Forbidden, InvalidInput
 
 MISUSE_LOOKBACK_DAYS = 365
 MISUSE_SUSPENSION_END = "misuse_suspension_end"
@@ -59,9 +60,9 @@ def _standing(submitter_key: str, now: datetime) -> SubmitterStanding:
 
 def _check_step(user, reason: str) -> None:
     if not is_senior(user):
-        raise Forbidden("Misuse steps are taken by senior moderators.")
+        raise Forbidden(_("Misuse steps are taken by senior moderators."))
     if not (reason or "").strip():
-        raise InvalidInput("Give the reason (gravity, intent).", fields={"reason": ["Required."]})
+        raise InvalidInput(_("Give the reason (gravity, intent)."), fields={"reason": [_("Required.")]})
 
 
 def misuse_warn(*, submitter_key: str, user, reason: str, now: datetime | None = None) -> SubmitterStanding:
@@ -70,12 +71,12 @@ def misuse_warn(*, submitter_key: str, user, reason: str, now: datetime | None =
     now = now or timezone.now()
     figures = misuse_figures(submitter_key, now)
     if not misuse_recommended(figures):
-        raise Conflict("The figures do not show frequent manifestly unfounded notices.", code="below_threshold",
+        raise Conflict(_("The figures do not show frequent manifestly unfounded notices."), code=ErrorCode.BELOW_THRESHOLD,
                        fields={"figures": figures})
     with transaction.atomic():
         standing = _standing(submitter_key, now)
         if standing.state == SubmitterStanding.State.SUSPENDED:
-            raise Conflict("This submitter is already suspended.", code="already_suspended")
+            raise Conflict(_("This submitter is already suspended."), code=ErrorCode.ALREADY_SUSPENDED)
         standing.state = SubmitterStanding.State.WARNED
         standing.warned_at = now
         standing.updated_at = now
@@ -91,13 +92,13 @@ def misuse_suspend(*, submitter_key: str, user, reason: str, days: int,
     """Suspend filing for a period, only after a prior warning (DSA Art. 23(2))."""
     _check_step(user, reason)
     if not isinstance(days, int) or not 1 <= days <= 365:
-        raise InvalidInput("A suspension lasts 1 to 365 days.", fields={"days": ["1 to 365."]})
+        raise InvalidInput(_("A suspension lasts 1 to 365 days."), fields={"days": [_("1 to 365.")]})
     now = now or timezone.now()
     figures = misuse_figures(submitter_key, now)
     with transaction.atomic():
         standing = _standing(submitter_key, now)
         if standing.state != SubmitterStanding.State.WARNED:
-            raise Conflict("A submitter is warned before being suspended.", code="not_warned")
+            raise Conflict(_("A submitter is warned before being suspended."), code=ErrorCode.NOT_WARNED)
         standing.state = SubmitterStanding.State.SUSPENDED
         standing.suspended_until = now + timedelta(days=days)
         standing.updated_at = now
@@ -164,7 +165,7 @@ def refuse_if_suspended(complaint: Complaint) -> None:
     until = suspensions.get(key) if key else None
     if until is not None and until > timezone.now():
         raise Forbidden(
-            f"Filing is suspended until {until:%Y-%m-%d} because earlier notices were "
-            "manifestly unfounded.",
-            code="filing_suspended",
+            _("Filing is suspended until %(date)s because earlier notices were manifestly unfounded.")
+            % {"date": f"{until:%Y-%m-%d}"},
+            code=ErrorCode.FILING_SUSPENDED,
         )

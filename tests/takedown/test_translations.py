@@ -9,16 +9,18 @@ someone who cannot read it.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 import polib
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ("takedown", "complaints", "deadlines", "moderation", "hostplatform", "audit", "prevention", "reports")
-MARKED = re.compile(
-    r"\b(?:_|gettext|gettext_lazy|gettext_noop)\(\s*(?:\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)')\s*\)"
+SOURCE_DIRS = (
+    "takedown", "audit", "deadlines", "complaints", "moderation", "hostplatform", "prevention", "preservation",
+    "reports",
 )
+MARKERS = {"_", "gettext", "gettext_lazy", "gettext_noop"}
 TRANS_TAG = re.compile(r"{%\s*trans\s+(?:\"([^\"]*)\"|'([^']*)')")
 
 
@@ -31,8 +33,12 @@ def _catalogue() -> dict[str, str]:
     return entries
 
 
-def _unescape(text: str) -> str:
-    return text.encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1").decode("utf-8") if "\\" in text else text
+def _python_marked(source: str):
+    """Literal arguments of the translation functions (implicit concatenation joined)."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in MARKERS:
+            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                yield node.args[0].value
 
 
 def _marked_strings():
@@ -40,8 +46,8 @@ def _marked_strings():
         for path in (ROOT / directory).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
-            for match in MARKED.finditer(path.read_text(encoding="utf-8")):
-                yield path.relative_to(ROOT), _unescape(match.group(1) if match.group(1) is not None else match.group(2))
+            for text in _python_marked(path.read_text(encoding="utf-8")):
+                yield path.relative_to(ROOT), text
     for path in (ROOT / "templates").rglob("*"):
         if path.is_file():
             for match in TRANS_TAG.finditer(path.read_text(encoding="utf-8")):
