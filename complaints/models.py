@@ -164,7 +164,7 @@ class Evidence(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="evidence")
     original = models.FileField(upload_to="evidence/original/", max_length=200)
     display = models.FileField(upload_to="evidence/display/", max_length=200, blank=True)
-    original_name = models.CharField(max_length=200)
+    original_name = EncryptedTextField()  # often the victim's name and number
     content_type = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import actors
 from audit.canonical import format_timestamp
@@ -33,14 +33,13 @@ from preservation.records import (
     message_records,
 )
 from takedown import roles
-from takedown.exceptions import Forbidden, InvalidInput, NotFound
+from takedown.exceptions import ErrorCode, Forbidden, InvalidInput, NotFound
 
 logger = logging.getLogger(__name__)
 
 _LINK_SALT = "audit.export.download"
 # Longer than the build task's time limit: a build still "running" after this is dead.
 STALE_AFTER = timedelta(hours=3, minutes=5)
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def export_root() -> Path:
@@ -66,9 +65,9 @@ def export_request(*, user, legal_request: LegalRequest, references: list[str] |
     ``references`` narrows the export to some of the request's cases.
     """
     if not roles.has_role(user, roles.INVESTIGATOR):
-        raise Forbidden("Only investigators may export case records.")
+        raise Forbidden(_("Only investigators may export case records."))
     if not legal_request.is_live() or not legal_request.investigators.filter(pk=user.pk).exists():
-        raise Forbidden("You are not named on a live legal request with this reference.")
+        raise Forbidden(_("You are not named on a live legal request with this reference."))
     complaints = list(legal_request.complaints.order_by("pk"))
     if references:
         wanted = {r.strip() for r in references}
@@ -76,7 +75,7 @@ def export_request(*, user, legal_request: LegalRequest, references: list[str] |
         outside = sorted(wanted - {c.reference for c in chosen})
         if outside:
             raise InvalidInput(
-                "Some cases are outside the legal request.",
+                _("Some cases are outside the legal request."),
                 fields={"cases": [f"Not covered by the request: {r}" for r in outside]},
             )
         complaints = chosen
@@ -96,7 +95,7 @@ def export_for(user, export_id: int) -> Export:
     """The export if the user may see it (its requester, or an admin)."""
     export = Export.objects.select_related("legal_request").filter(pk=export_id).first()
     if export is None or not (export.requested_by_id == user.pk or roles.has_role(user, roles.ADMIN)):
-        raise NotFound("No such export.")
+        raise NotFound(_("No such export."))
     return export
 
 
@@ -113,16 +112,16 @@ def check_download(export: Export, token: str, user) -> Path:
     try:
         value = signing.TimestampSigner(salt=_LINK_SALT).unsign(token, max_age=link_lifetime())
     except signing.SignatureExpired:
-        raise Forbidden("This download link has expired; open the export again for a new one.", code="link_expired") from None
+        raise Forbidden(_("This download link has expired; open the export again for a new one."), code=ErrorCode.LINK_EXPIRED) from None
     except signing.BadSignature:
-        raise Forbidden("This download link is not valid.", code="bad_link") from None
+        raise Forbidden(_("This download link is not valid."), code=ErrorCode.BAD_LINK) from None
     if value != f"{export.pk}:{export.sha256}" or export.state != Export.State.DONE:
-        raise Forbidden("This download link is not valid.", code="bad_link")
+        raise Forbidden(_("This download link is not valid."), code=ErrorCode.BAD_LINK)
     if export.requested_by_id != user.pk or not export.legal_request.is_live():
-        raise Forbidden("Only the requesting investigator may download, while the request is live.")
+        raise Forbidden(_("Only the requesting investigator may download, while the request is live."))
     path = export_path(export)
     if not path.exists():
-        raise NotFound("The package file is no longer available.")
+        raise NotFound(_("The package file is no longer available."))
     return path
 
 
@@ -169,9 +168,15 @@ def _bag_info(export: Export, complaints: list[Complaint]) -> list[tuple[str, st
     ]
 
 
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+               "application/pdf": ".pdf"}
+
+
 def _evidence_name(evidence: dict[str, Any]) -> str:
-    name = _SAFE_NAME.sub("_", evidence["original_name"] or "file").strip("._") or "file"
-    return f"{evidence['id']}-{name[:80]}"
+    """The file's name in the package: id and digest, never the uploaded name (often the
+    victim's own name), which stays in the case record beside it."""
+    extension = _EXTENSIONS.get(evidence["content_type"], "")
+    return f"{evidence['id']}-{evidence['sha256'][:16]}{extension}"
 
 
 def build_export(export_id: int) -> Export | None:
