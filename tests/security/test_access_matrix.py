@@ -47,7 +47,7 @@ MISSING = 987654
 @dataclass(frozen=True)
 class Probe:
     method: str
-    path: str  # placeholders: {ref} {token} {evidence} {counter} {request} {missing}
+    path: str  # placeholders: {ref} {token} {evidence} {counter} {request} {incident} {missing}
     allowed: frozenset
     exists: bool = False  # the addressed object exists: a 404 then means "denied"
     check: bool = True  # False: only "no server error" (login steps, logout, language switch)
@@ -104,7 +104,8 @@ ROUTES: dict[str, list[Probe]] = {
         post("/staff/cases/{ref}/counter-notices/{counter}/forward/", REV, exists=True)
     ],
     "staff/incidents/": [get("/staff/incidents/", REV)],
-    "staff/incidents/<int:pk>/": [get("/staff/incidents/{missing}/", REV)],
+    # An incident holding case A (covered by inv's request) and case B (not): still reviewers only.
+    "staff/incidents/<int:pk>/": [get("/staff/incidents/{incident}/", REV, exists=True)],
     "staff/appeals/": [get("/staff/appeals/", REV)],
     "staff/misuse/": [get("/staff/misuse/", SEN)],
     "staff/deliveries/": [get("/staff/deliveries/", REV)],
@@ -277,6 +278,9 @@ def world(django_capture_on_commit_callbacks):
         requesting_officer="Officer Wang", expires_at=timezone.now() + timedelta(days=30),
         investigators=[staff["inv"]],
     )
+    from moderation.services import incident_create
+    incident = incident_create(user=staff["mod"], title="One leak", kind="same_leak",
+                               complaints=[a.complaint, b.complaint])
     platform = User.objects.create_user("matrix-platform")
     platform.groups.add(Group.objects.get_or_create(name=roles.PLATFORM)[0])
     clients = {name: logged_in(user) for name, user in staff.items()}
@@ -290,7 +294,9 @@ def world(django_capture_on_commit_callbacks):
         "evidence": a.complaint.evidence.get().pk,
         "counter": CounterNotice.objects.get().pk,
         "request": legal.pk,
+        "incident": incident.pk,
         "missing": MISSING,
+        "other_ref": b.complaint.reference,
     }
     return clients, tokens, values
 
@@ -345,6 +351,27 @@ def test_case_references_cannot_be_walked_by_someone_without_access(world):
             for path in (f"/api/v1/cases/{reference}/", f"/staff/cases/{reference}/"):
                 response = clients[role].get(path)
                 assert classify(response, Probe("GET", path, NOBODY, exists=True)) == "deny", (role, path)
+
+
+def test_an_investigator_meets_nothing_outside_the_legal_request(world):
+    """Related cases, incidents and counts: the pages an investigator may open name no
+    case outside the request, and no incident that groups one."""
+    clients, _tokens, values = world
+    client = clients["inv"]
+    pages = [f"/staff/cases/{values['ref']}/", f"/staff/legal-requests/{values['request']}/",
+             f"/staff/legal-requests/{values['request']}/cases/{values['ref']}/", "/staff/legal-requests/",
+             "/staff/holds/", "/staff/exports/", "/staff/", "/staff/notifications/",
+             f"/api/v1/legal-requests/{values['request']}/", f"/api/v1/cases/{values['ref']}/"]
+    for path in pages:
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, (path, response.status_code)
+        body = response.content.decode()
+        assert values["other_ref"] not in body, f"{path} names a case outside the request"
+        assert f"/staff/incidents/{values['incident']}/" not in body, f"{path} links the incident"
+        assert "One leak" not in body, f"{path} shows the incident"
+    # A reviewer does see the incident and case B (so the check above can fail).
+    reviewer = clients["mod"].get(f"/staff/incidents/{values['incident']}/").content.decode()
+    assert "One leak" in reviewer and values["other_ref"] in reviewer
 
 
 def test_django_admin_demands_the_second_factor():
