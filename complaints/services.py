@@ -207,7 +207,7 @@ def _set_response_due(complaint: Complaint) -> None:
 
 
 def _new_complaint(data: ComplaintInput, *, channel: str, submitter, file_count: int,
-                   now: datetime) -> tuple[Complaint, str]:
+                   now: datetime, token: str | None = None) -> tuple[Complaint, str]:
     """The unsaved notice, judged and triaged, and its tracking token (in clear only here)."""
     relationship = data.relationship
     victim_is_minor = data.victim_is_minor or relationship == Relationship.GUARDIAN
@@ -221,7 +221,7 @@ def _new_complaint(data: ComplaintInput, *, channel: str, submitter, file_count:
         source=source,
     )
     policy = current_policy()
-    token = new_tracking_token()
+    token = token or new_tracking_token()
     email = data.complainant_email.strip()
     complaint = Complaint(
         tracking_token_hash=hash_token(token),
@@ -264,19 +264,23 @@ def complaint_submit(
     channel: str,
     submitter=None,
     now: datetime | None = None,
+    tracking_token: str | None = None,
 ) -> Submission:
     """Accept a notice: store it whole, judge validity, triage it, start its clock.
 
     Nothing is refused for being incomplete: a notice missing elements is stored as
     ``incomplete`` with the list of what is missing. With a ``client_key`` from an
     authenticated submitter the call is idempotent: a repeat returns the first notice.
+    ``tracking_token`` is for the demo data only (a token derived from the development
+    key, so ``seed_demo`` can print the same link on every run); otherwise a fresh random one.
     """
     if data.client_key and submitter is not None:
         existing = Complaint.objects.filter(submitter=submitter, client_key=data.client_key).first()
         if existing is not None:
             return Submission(existing, None, created=False)
     now = now or timezone.now()
-    complaint, token = _new_complaint(data, channel=channel, submitter=submitter, file_count=len(files), now=now)
+    complaint, token = _new_complaint(data, channel=channel, submitter=submitter, file_count=len(files), now=now,
+                                      token=tracking_token)
     hooks.before_submit(complaint)
     prepared = _prepare_files(files)
     try:

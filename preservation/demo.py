@@ -41,6 +41,6 @@ def seed_preservation_demo() -> list[str]:
         else:
             lines.append("  no demo legal request (the demo staff accounts or complaints are missing)")
     result = sequence_and_checkpoint()
-    lines.append(f"  sequenced {result.sequenced} event(s); checkpoints at /api/v1/audit/checkpoint")
+    lines.append(f"  sequenced {result.sequenced} event(s); checkpoints at {settings.PUBLIC_BASE_URL}/api/v1/audit/checkpoint")
     lines.append(f"  verifier key: {verifier_key()}")
     return lines

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
+
 from prevention import detection, signals
 from prevention.models import Alert, DetectorCursor
 
@@ -42,8 +44,8 @@ def seed_demo_prevention() -> list[str]:
     lines = [
         "prevention: screen a post with a host-platform token: curl -H 'Authorization: Token <token>' "
         "-H 'Content-Type: application/json' -d '{\"text\": \"call 13912345678\", \"context\": \"post\"}' "
-        "http://127.0.0.1:8000/api/v1/screen/",
+        f"{settings.PUBLIC_BASE_URL}/api/v1/screen/",
     ]
     if alert is not None:
-        lines.append(f"prevention: trend alert on {alert.target}: /staff/alerts/{alert.pk}/")
+        lines.append(f"prevention: trend alert on {alert.target}: {settings.PUBLIC_BASE_URL}/staff/alerts/{alert.pk}/")
     return lines

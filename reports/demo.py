@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from audit.actors import SYSTEM
 from complaints.models import Complaint
 from reports.models import Referral
@@ -22,6 +24,7 @@ def seed_reports_demo() -> list[str]:
     if referral.status == Referral.Status.PROPOSED:
         referral = referral_send(referral=referral, actor=SYSTEM, note="Demo: sent with the package.")
     return [
-        f"reports: referral {referral.pk} of {threat.reference} to public security ({referral.status}): /staff/referrals/{referral.pk}/",
-        "reports: transparency report at /transparency/",
+        f"reports: referral {referral.pk} of {threat.reference} to public security ({referral.status}): "
+        f"{settings.PUBLIC_BASE_URL}/staff/referrals/{referral.pk}/",
+        f"reports: transparency report at {settings.PUBLIC_BASE_URL}/transparency/",
     ]

@@ -233,103 +233,131 @@ def content_digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
-def render_pdf(content: dict[str, Any], *, language: str, tz_name: str, digest: str, now: datetime) -> bytes:
-    from fpdf import FPDF
-    from fpdf.enums import WrapMode, XPos, YPos
+class _Writer:
+    """The document being written: its fonts, wrapping and the three kinds of line."""
 
-    zh = _is_zh(language)
-    font = cjk_font_path()
-    if font is None:
-        raise FontUnavailable
+    def __init__(self, content: dict[str, Any], *, zh: bool, tz_name: str, digest: str) -> None:
+        from fpdf import FPDF
+        from fpdf.enums import WrapMode, XPos, YPos
 
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_margins(18, 18, 18)
-    pdf.add_font("noto", "", str(font))
-    pdf.set_title(f"{_w('title', zh)} {content['reference']}")
-    pdf.set_creator("Takedown desk")
-    pdf.set_lang("zh-CN" if zh else "en")
-    footer_label = f"{content['reference']} · SHA-256 {digest[:16]}…"
+        font = cjk_font_path()
+        if font is None:
+            raise FontUnavailable
+        self.zh, self.tz_name = zh, tz_name
+        self._next = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+        self._wrap = WrapMode.CHAR
+        pdf = self.pdf = FPDF(format="A4")
+        pdf.set_auto_page_break(auto=True, margin=18)
+        pdf.set_margins(18, 18, 18)
+        pdf.add_font("noto", "", str(font))
+        pdf.set_title(f"{_w('title', zh)} {content['reference']}")
+        pdf.set_creator("Takedown desk")
+        pdf.set_lang("zh-CN" if zh else "en")
+        footer_label = f"{content['reference']} · SHA-256 {digest[:16]}…"
 
-    def footer() -> None:
-        pdf.set_y(-12)
-        pdf.set_font("noto", size=8)
-        pdf.cell(0, 6, f"{footer_label}    {pdf.page_no()}", align="R")
+        def footer() -> None:
+            pdf.set_y(-12)
+            pdf.set_font("noto", size=8)
+            pdf.cell(0, 6, f"{footer_label}    {pdf.page_no()}", align="R")
 
-    pdf.footer = footer  # type: ignore[method-assign]
-    pdf.add_page()
-    wrap = WrapMode.CHAR
+        pdf.footer = footer  # type: ignore[method-assign]
+        pdf.add_page()
 
-    def heading(text: str, size: int = 13) -> None:
-        pdf.ln(3)
-        pdf.set_font("noto", size=size)
-        pdf.multi_cell(0, size * 0.55, text, wrapmode=wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(1)
+    def word(self, key: str, table: dict[str, tuple[str, str]] = WORDS) -> str:
+        return _w(key, self.zh, table)
 
-    def para(text: str, size: int = 10) -> None:
-        pdf.set_font("noto", size=size)
-        pdf.multi_cell(0, size * 0.5, text or "—", wrapmode=wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    def when(self, iso: str | None) -> str:
+        return _local(datetime.fromisoformat(iso), self.tz_name) if iso else "—"
 
-    def field(label: str, value: str) -> None:
-        para(f"{label}: {value or '—'}")
+    def heading(self, text: str, size: int = 13) -> None:
+        self.pdf.ln(3)
+        self.pdf.set_font("noto", size=size)
+        self.pdf.multi_cell(0, size * 0.55, text, wrapmode=self._wrap, **self._next)
+        self.pdf.ln(1)
 
-    heading(_w("title", zh), 18)
-    para(_w("subtitle", zh), 11)
-    field(_w("reference", zh), content["reference"])
-    field(_w("generated", zh), _local(now, tz_name))
-    pdf.ln(2)
-    para(_w("purpose", zh), 9)
+    def para(self, text: str, size: int = 10) -> None:
+        self.pdf.set_font("noto", size=size)
+        self.pdf.multi_cell(0, size * 0.5, text or "—", wrapmode=self._wrap, **self._next)
 
-    heading(_w("report", zh))
-    field(_w("received", zh), _local(datetime.fromisoformat(content["received_at"]), tz_name))
-    field(_w("status", zh), _w(content["status"], zh, STATUS_WORDS))
-    due = content["response_due_at"]
-    field(_w("response_due", zh), _local(datetime.fromisoformat(due), tz_name) if due else "—")
-    field(_w("complainant", zh), content["complainant_name"])
+    def field(self, label: str, value: str) -> None:
+        self.para(f"{label}: {value or '—'}")
+
+    def listing(self, labels: list[str]) -> str:
+        return ("、" if self.zh else ", ").join(labels)
+
+
+def _write_report(w: _Writer, content: dict[str, Any], now: datetime) -> None:
+    w.heading(w.word("title"), 18)
+    w.para(w.word("subtitle"), 11)
+    w.field(w.word("reference"), content["reference"])
+    w.field(w.word("generated"), _local(now, w.tz_name))
+    w.pdf.ln(2)
+    w.para(w.word("purpose"), 9)
+
+    w.heading(w.word("report"))
+    w.field(w.word("received"), w.when(content["received_at"]))
+    w.field(w.word("status"), w.word(content["status"], STATUS_WORDS))
+    w.field(w.word("response_due"), w.when(content["response_due_at"]))
+    w.field(w.word("complainant"), content["complainant_name"])
     if content["victim_name"]:
-        field(_w("victim", zh), content["victim_name"])
-    field(_w("disclosed", zh), "、".join(content["disclosed_labels"]) if zh else ", ".join(content["disclosed_labels"]))
+        w.field(w.word("victim"), content["victim_name"])
+    w.field(w.word("disclosed"), w.listing(content["disclosed_labels"]))
     if content["harm_labels"]:
-        field(_w("harms", zh), "、".join(content["harm_labels"]) if zh else ", ".join(content["harm_labels"]))
-    field(_w("explanation", zh), content["explanation"])
+        w.field(w.word("harms"), w.listing(content["harm_labels"]))
+    w.field(w.word("explanation"), content["explanation"])
     if content["evidence_excerpt"]:
-        field(_w("excerpt", zh), content["evidence_excerpt"])
+        w.field(w.word("excerpt"), content["evidence_excerpt"])
 
-    heading(_w("locations", zh))
+
+def _write_locations_and_evidence(w: _Writer, content: dict[str, Any]) -> None:
+    w.heading(w.word("locations"))
     for number, item in enumerate(content["items"], start=1):
-        para(f"{number}. {item['url']}" + (f" — {item['note']}" if item["note"] else ""))
+        w.para(f"{number}. {item['url']}" + (f" — {item['note']}" if item["note"] else ""))
 
-    heading(_w("evidence", zh))
+    w.heading(w.word("evidence"))
     if not content["evidence"]:
-        para(_w("evidence_none", zh))
+        w.para(w.word("evidence_none"))
     for number, item in enumerate(content["evidence"], start=1):
-        para(f"{number}. {_w('file', zh)}: {item['name']} ({item['content_type']}, {item['size']} {_w('bytes', zh)})")
-        para(f"   {_w('captured', zh)}: {_local(datetime.fromisoformat(item['received_at']), tz_name)}")
-        para(f"   SHA-256: {item['sha256']}")
+        w.para(f"{number}. {w.word('file')}: {item['name']} ({item['content_type']}, {item['size']} {w.word('bytes')})")
+        w.para(f"   {w.word('captured')}: {w.when(item['received_at'])}")
+        w.para(f"   SHA-256: {item['sha256']}")
 
-    heading(_w("decisions", zh))
+
+def _write_decisions(w: _Writer, content: dict[str, Any]) -> None:
+    w.heading(w.word("decisions"))
     if not content["decisions"]:
-        para(_w("decisions_none", zh))
+        w.para(w.word("decisions_none"))
     for number, decision in enumerate(content["decisions"], start=1):
-        para(f"{number}. {_w(decision['measure'], zh, MEASURE_WORDS)}")
-        field(f"   {_w('decided', zh)}", _local(datetime.fromisoformat(decision["decided_at"]), tz_name))
-        field(f"   {_w('decision_state', zh)}", _w(decision["state"], zh, DECISION_STATE_WORDS))
-        field(f"   {_w('facts', zh)}", decision["facts"])
-        field(f"   {_w('ground', zh)}", decision["legal_ground"])
-        field(f"   {_w('reasons', zh)}", decision["explanation"])
-        field(f"   {_w('redress', zh)}", decision["redress"])
+        w.para(f"{number}. {w.word(decision['measure'], MEASURE_WORDS)}")
+        w.field(f"   {w.word('decided')}", w.when(decision["decided_at"]))
+        w.field(f"   {w.word('decision_state')}", w.word(decision["state"], DECISION_STATE_WORDS))
+        w.field(f"   {w.word('facts')}", decision["facts"])
+        w.field(f"   {w.word('ground')}", decision["legal_ground"])
+        w.field(f"   {w.word('reasons')}", decision["explanation"])
+        w.field(f"   {w.word('redress')}", decision["redress"])
 
-    heading(_w("timeline", zh))
+
+def _write_timeline_and_verification(w: _Writer, content: dict[str, Any], digest: str) -> None:
+    w.heading(w.word("timeline"))
     for entry in content["timeline"]:
-        para(f"{_local(datetime.fromisoformat(entry['at']), tz_name)}  {_w(entry['code'], zh, EVENT_WORDS)}")
+        w.para(f"{w.when(entry['at'])}  {w.word(entry['code'], EVENT_WORDS)}")
 
-    heading(_w("verify", zh))
-    para(_w("verify_files", zh), 9)
-    pdf.ln(1)
-    para(_w("verify_log", zh), 9)
-    pdf.ln(1)
-    para(_w("verify_pack", zh).format(digest=digest), 9)
-    return bytes(pdf.output())
+    w.heading(w.word("verify"))
+    w.para(w.word("verify_files"), 9)
+    w.pdf.ln(1)
+    w.para(w.word("verify_log"), 9)
+    w.pdf.ln(1)
+    w.para(w.word("verify_pack").format(digest=digest), 9)
+
+
+def render_pdf(content: dict[str, Any], *, language: str, tz_name: str, digest: str, now: datetime) -> bytes:
+    """The pack as a PDF, section by section, in ``language``; raises FontUnavailable without a font."""
+    writer = _Writer(content, zh=_is_zh(language), tz_name=tz_name, digest=digest)
+    _write_report(writer, content, now)
+    _write_locations_and_evidence(writer, content)
+    _write_decisions(writer, content)
+    _write_timeline_and_verification(writer, content, digest)
+    return bytes(writer.pdf.output())
 
 
 class FontUnavailable(RuntimeError):

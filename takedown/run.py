@@ -12,8 +12,9 @@ import subprocess
 import sys
 import time
 
-HOST = os.environ.get("HOST", "127.0.0.1")
-PORT = os.environ.get("PORT", "8000")
+from takedown.settings_env import default_public_base_url, serve_address
+
+HOST, PORT = serve_address()
 
 
 def main() -> int:
@@ -26,7 +27,9 @@ def main() -> int:
         "beat": [python, "-m", "celery", "-A", "takedown", "beat", "--loglevel", "INFO"],
     }
     processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
-    print(f"\nTakedown desk: http://{HOST}:{PORT}/report/  (staff: /staff/, API docs: /api/docs/)\n", flush=True)
+    base = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/") or default_public_base_url()
+    print(f"\nTakedown desk: {base}/report/  (staff: {base}/staff/login/, API docs: {base}/api/docs/)\n",
+          flush=True)
     stopping = False
 
     def stop(*_args: object) -> None:

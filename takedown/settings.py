@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from takedown.schedule import BEAT_SCHEDULE
+from takedown.settings_env import default_public_base_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("TAKEDOWN_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -53,8 +54,9 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Public base URL, used to build tracking links in e-mails and API answers.
-PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Public base URL, used to build tracking links in e-mails and API answers. Unset, it is
+# the address ``make run`` serves (HOST and PORT, see takedown.settings_env).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default=default_public_base_url()).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
