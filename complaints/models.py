@@ -192,9 +192,18 @@ class Message(models.Model):
     )
     body = EncryptedTextField()
     created_at = models.DateTimeField()
+    # A reply the complainant is told about by e-mail: due when written, stamped once sent
+    # (the e-mail task claims the row under lock, so a second delivery sends nothing).
+    email_due = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [
+            # Replies whose e-mail has not gone out: a handful of rows, found without a scan.
+            models.Index(fields=["created_at"], condition=models.Q(email_due=True, emailed_at__isnull=True),
+                         name="message_email_pending"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"

@@ -58,3 +58,28 @@ def resend_pending_receipts(limit: int = 200) -> int:
     for complaint_id in ids:
         send_acknowledgement.delay(complaint_id)
     return len(ids)
+
+
+@shared_task(
+    name="complaints.send_message_email",
+    max_retries=5,
+    acks_late=True,
+    autoretry_for=(OSError,),  # the mail server unreachable or refusing for now (smtplib errors too)
+    retry_backoff=60,
+)
+def send_message_email(message_id: int) -> bool:
+    """E-mail the complainant that the desk answered; the message row is claimed and stamped."""
+    from complaints.thread import message_email_send
+
+    return message_email_send(message_id)
+
+
+@shared_task(name="complaints.resend_pending_reply_emails", ignore_result=True)
+def resend_pending_reply_emails(limit: int = 200) -> int:
+    """Queue again the reply e-mails a lost message or a long outage left unsent."""
+    from complaints.thread import pending_reply_emails
+
+    ids = pending_reply_emails(limit)
+    for message_id in ids:
+        send_message_email.delay(message_id)
+    return len(ids)

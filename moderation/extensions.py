@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from complaints import hooks as complaint_hooks
 from complaints.selectors import TrackingSection
 from deadlines.models import Timer
 from deadlines.registry import timer_handlers
 from moderation import demo, selectors, services
-from takedown.hooks import demo_seeders
+from takedown.hooks import demo_seeders, staff_pages
+from takedown.navigation import StaffPage
 
 complaint_hooks.before_submit.connect(services.refuse_if_suspended)
 complaint_hooks.case_assignee.connect(services.claim_holder)
@@ -49,3 +51,14 @@ def misuse_suspension_end(timer: Timer) -> str:
 
 
 demo_seeders.connect(demo.seed_staff)
+
+
+@staff_pages.connect
+def moderation_pages() -> list[StaffPage]:
+    return [
+        StaffPage("moderation:queue", gettext_lazy("Queue"), services.REVIEWERS, 10),
+        StaffPage("moderation:incidents", gettext_lazy("Incidents"), services.REVIEWERS, 20),
+        StaffPage("moderation:appeals", gettext_lazy("Appeals"), services.REVIEWERS, 30),
+        StaffPage("moderation:deadline-board", gettext_lazy("Deadlines"), services.REVIEWERS, 40),
+        StaffPage("moderation:misuse", gettext_lazy("Misuse"), services.SENIORS, 90),
+    ]

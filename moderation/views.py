@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -30,7 +30,7 @@ from complaints.models import Evidence
 from deadlines.charts import Bar, bar_chart
 from moderation import accounts, api, forms, hooks, selectors, services
 from moderation.models import Appeal, CounterNotice, Incident
-from takedown import roles
+from takedown import navigation, roles
 from takedown.access import staff_required
 from takedown.exceptions import DomainError, NotFound
 from takedown.forms import add_service_error
@@ -43,10 +43,11 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or reverse("moderation:queue")
+    """Where to go after logging in: the page asked for, or (empty) the role's own home."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
-        return reverse("moderation:queue")
+        return ""
     return target
 
 
@@ -70,7 +71,8 @@ def login(request: HttpRequest) -> HttpResponse:
             context["failed"] = True
             return render(request, "moderation/login.html", context, status=429 if context["locked"] else 400)
         request.session[PENDING_KEY] = {"uid": user.pk, "username": user.get_username()}
-        return redirect(f"{reverse('moderation:login-verify')}?next={context['next']}")
+        verify = reverse("moderation:login-verify")
+        return redirect(f"{verify}?{urlencode({'next': context['next']})}" if context["next"] else verify)
     return render(request, "moderation/login.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -99,7 +101,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         otp_login(request, device)
         accounts.clear_failures(pending["username"], ip)
         accounts.record_login(user, ip)
-        return redirect(context["next"])
+        return redirect(context["next"] or navigation.home_for(user))
     return render(request, "moderation/login_verify.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -110,11 +112,8 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if roles.has_role(request.user, *services.REVIEWERS):
-        return redirect("moderation:queue")
-    if roles.has_role(request.user, roles.INVESTIGATOR):
-        return redirect("/staff/legal-requests/")
-    return redirect("moderation:login")
+    """Each role's own start page (the queue, the deadline board, the legal requests)."""
+    return redirect(navigation.home_for(request.user))
 
 
 # --- Queue ---------------------------------------------------------------------------------------
@@ -135,6 +134,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
     return render(request, "moderation/queue.html", {
         "result": result, "filters": filters, "query": query.urlencode(), "kinds": DISCLOSED_KINDS,
+        "senior": services.is_senior(request.user),
         "statuses": [(s, s.label) for s in request_statuses()],
     })
 

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -97,6 +98,20 @@ def legal_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "preservation/legal_requests.html", {"requests": rows, "form": form}, status=status)
 
 
+def holds_on_request(found: LegalRequest) -> list[LegalHold]:
+    """Every hold on the request's cases, however it was placed (for this request, for
+    another, on a counter-notice's proof, by hand), with the request's cases it covers."""
+    in_scope = set(found.complaints.values_list("pk", flat=True))
+    rows = list(
+        LegalHold.objects.filter(Q(legal_request=found) | Q(complaints__in=in_scope)).distinct()
+        .select_related("legal_request").prefetch_related("complaints").order_by("-placed_at", "-pk")
+    )
+    for hold in rows:
+        hold.cases_in_scope = [c for c in hold.complaints.all() if c.pk in in_scope]
+        hold.placed_for_this = hold.legal_request_id == found.pk
+    return rows
+
+
 @never_cache
 @staff_required(*READERS)
 @_pages
@@ -105,7 +120,7 @@ def legal_request(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "lr": found,
         "cases": found.complaints.order_by("pk"),
-        "holds": found.holds.order_by("-placed_at"),
+        "holds": holds_on_request(found),
         "exports": found.exports.filter(requested_by=request.user).order_by("-created_at")[:20],
         "is_investigator": found.investigators.filter(pk=request.user.pk).exists(),
         "can_hold": roles.has_role(request.user, *api.HOLDERS),

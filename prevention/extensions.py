@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from complaints import hooks as complaint_hooks
 from complaints.models import Complaint
@@ -11,7 +12,8 @@ from deadlines.registry import timer_handlers
 from moderation import hooks as moderation_hooks
 from moderation.models import Measure
 from prevention import demo, detectors, interventions, selectors, staydown
-from takedown.hooks import demo_seeders
+from takedown.hooks import demo_seeders, staff_pages
+from takedown.navigation import StaffPage
 
 # Removed information is kept down: re-posts of it are caught when screened.
 STAYDOWN_MEASURES = (Measure.REMOVE, Measure.DISABLE)
@@ -59,3 +61,10 @@ def expire_intervention(timer: Timer) -> str:
 
 
 demo_seeders.connect(demo.seed_demo_prevention)
+
+
+@staff_pages.connect
+def prevention_pages() -> list[StaffPage]:
+    from prevention.views import READERS
+
+    return [StaffPage("prevention-alerts", gettext_lazy("Alerts"), READERS, 50)]

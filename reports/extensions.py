@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from audit.actors import SYSTEM
 from complaints import hooks as complaint_hooks
@@ -12,7 +12,8 @@ from prevention import hooks as prevention_hooks
 from reports import demo, evidence_pack, intake, seriousness
 from reports.assessments import assess_incident, assessment_context, incident_assessment_context
 from reports.referrals import propose_referral
-from takedown.hooks import demo_seeders
+from takedown.hooks import demo_seeders, staff_pages
+from takedown.navigation import StaffPage
 
 complaint_hooks.submitted.connect(intake.on_submitted)
 complaint_hooks.complainant_activity.connect(intake.on_complainant_activity)
@@ -51,3 +52,10 @@ def refer_sharp_rise(alert, *, sharp: bool) -> None:
 
 
 demo_seeders.connect(demo.seed_reports_demo)
+
+
+@staff_pages.connect
+def reports_pages() -> list[StaffPage]:
+    from reports.views import CASE_ROLES
+
+    return [StaffPage("staff-referrals", gettext_lazy("Referrals"), CASE_ROLES, 80)]

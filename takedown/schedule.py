@@ -32,6 +32,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    "complaints-resend-pending-reply-emails": {
+        "task": "complaints.resend_pending_reply_emails",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "reports-dsa-submit": {
         "task": "reports.dsa_submit",
         "schedule": 3600.0,

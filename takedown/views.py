@@ -94,6 +94,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/staff/"):
+        # A refused staff page keeps the staff layout and leads back to the role's home.
+        return render(request, "errors/403_staff.html", status=403)
     return _error(request, 403, ErrorCode.FORBIDDEN, _("You may not do this."))
 
 
