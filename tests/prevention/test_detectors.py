@@ -131,7 +131,7 @@ def test_mobile_after_a_date_joined_by_a_space_is_still_found() -> None:
 def test_phone_validation_agrees_with_phonenumbers_number_type() -> None:
     # The detector applies libphonenumber's metadata itself for speed; it must reach
     # the same verdict as the library on numbers of every shape.
-    from prevention.detectors import _reaches_a_person
+    from prevention.detectors.phones import reaches_a_person
 
     personal = {
         phonenumbers.PhoneNumberType.FIXED_LINE,
@@ -151,7 +151,7 @@ def test_phone_validation_agrees_with_phonenumbers_number_type() -> None:
                 country_code=country_code, national_number=int(national)
             )
             expected = phonenumbers.number_type(number) in personal
-            assert _reaches_a_person(country_code, national) == expected, (country_code, national)
+            assert reaches_a_person(country_code, national) == expected, (country_code, national)
 
 
 # ---------------------------------------------------------------------------

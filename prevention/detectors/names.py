@@ -1,0 +1,130 @@
+"""Protected persons' names: an Aho-Corasick automaton per set of names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
+from functools import lru_cache
+
+import ahocorasick_rs
+
+from prevention.detectors.chars import ASCII_LETTERS
+from prevention.detectors.findings import Finding
+from prevention.detectors.normalize import (
+    ZERO_WIDTH,
+    char_class,
+    fold,
+)
+
+# What people slip between the characters of a name ("张 三", "张·三", "J o h n"):
+# matched names ignore them.
+_NAME_GAPS = " \t\n\r\u00a0\u3000·•・‧._-" + ZERO_WIDTH
+_NAME_GAP_RUN = re.compile(char_class(_NAME_GAPS) + "+")
+
+
+def name_key(raw: str) -> str | None:
+    """Canonical form of a name: folded, lower case, without gaps ("王 小明" -> "王小明")."""
+    text = fold(unicodedata.normalize("NFKC", raw)).lower()
+    text = _NAME_GAP_RUN.sub("", text)
+    return text or None
+
+
+class NameIndex:
+    """The protected names of one policy version as an Aho-Corasick automaton.
+
+    Built once and shared by every scan (and every thread: finding is read-only), so
+    the cost of a scan does not depend on how many names there are. Names are matched
+    on the fold of the post, in lower case, with the gaps people slip between the
+    characters of a name removed; Latin names only as whole words.
+    """
+
+    __slots__ = ("_automaton", "_keys", "size")
+
+    def __init__(self, names: Iterable[str]) -> None:
+        keys: dict[str, tuple[int, bool, bool]] = {}
+        patterns: list[str] = []
+        owners: list[int] = []
+        for name in names:
+            key = name_key(name) if name else None
+            if key is None or key in keys:
+                continue
+            keys[key] = (len(key), key[0] in ASCII_LETTERS, key[-1] in ASCII_LETTERS)
+            # The post is matched as written, so a Latin name is entered in the cases
+            # people write it in (lower, upper, capitalised words) rather than lowering
+            # every post.
+            variants = {key}
+            if any(c in ASCII_LETTERS for c in key):
+                words = _NAME_GAP_RUN.split(fold(unicodedata.normalize("NFKC", name)))
+                variants |= {
+                    key.upper(),
+                    "".join(w.capitalize() for w in words if w),
+                    "".join(words),  # as given: "Quinn DDS", "McDonald"
+                }
+            for variant in variants:
+                if len(variant) == len(key):
+                    patterns.append(variant)
+                    owners.append(len(keys) - 1)
+        self._keys = list(keys.values())
+        self.size = len(keys)
+        self._automaton = (
+            (ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard), owners)
+            if patterns
+            else None
+        )
+
+    def find(self, text: str, folded: str, out: list[Finding]) -> None:
+        if self._automaton is None:
+            return
+        automaton, owners = self._automaton
+        view = folded
+        compact = _NAME_GAP_RUN.sub("", view)
+        hits = automaton.find_matches_as_indexes(compact, overlapping=True)
+        if not hits:
+            return
+        # Compact offset -> offset in the post: add the gaps removed before it.
+        starts, removed, total = [], [], 0
+        for gap in _NAME_GAP_RUN.finditer(view):
+            g_start, g_end = gap.span()
+            starts.append(g_start - total)
+            total += g_end - g_start
+            removed.append(total)
+
+        def original(i: int) -> int:
+            k = bisect_right(starts, i)
+            return i + (removed[k - 1] if k else 0)
+
+        taken: list[tuple[int, int]] = []
+        # Longest first, so a full name wins over a protected part of it.
+        for index, c_start, c_end in sorted(hits, key=lambda h: h[1] - h[2]):
+            _, latin_start, latin_end = self._keys[owners[index]]
+            start, end = original(c_start), original(c_end - 1) + 1
+            if latin_start and start and view[start - 1] in ASCII_LETTERS:
+                continue
+            if latin_end and end < len(view) and view[end] in ASCII_LETTERS:
+                continue
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            value = text[start:end]
+            normalized = name_key(value) or ""
+            obfuscated = value.lower().replace(" ", "") != normalized or (
+                " " in value and not latin_start
+            )
+            out.append(
+                Finding(
+                    "protected_name", start, end, value, normalized,
+                    0.85 if obfuscated else 0.9, "protected_name.match", obfuscated,
+                )
+            )  # fmt: skip
+
+
+@lru_cache(maxsize=16)
+def _index_of(names: tuple[str, ...]) -> NameIndex:
+    return NameIndex(names)
+
+
+def name_index(names: Iterable[str]) -> NameIndex:
+    """The index of ``names``, from a small cache when the same names come again."""
+    return _index_of(tuple(names))
