@@ -366,3 +366,17 @@ def seal_model_columns(apps, connection, app_label: str, specs, *, unseal: bool 
     for name, columns in specs:
         model = apps.get_model(app_label, name)
         seal_columns(connection, model._meta.db_table, f"{app_label}.{name}", columns, unseal=unseal)
+
+
+def sealing_operation(app_label: str, specs):
+    """A migration operation that seals (and, reversed, unseals) ``specs`` of one app:
+    ``[(model name, (column, ...)), ...]``, as ``seal_model_columns``."""
+    from django.db.migrations import RunPython
+
+    def seal(apps, schema_editor):
+        seal_model_columns(apps, schema_editor.connection, app_label, specs)
+
+    def unseal(apps, schema_editor):
+        seal_model_columns(apps, schema_editor.connection, app_label, specs, unseal=True)
+
+    return RunPython(seal, unseal)
