@@ -1,0 +1,68 @@
+"""Steps several journeys share: a victim's report through the form, a staff login."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import struct
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import make_png
+
+
+def hotp(key: bytes, counter: int, digits: int = 6) -> str:
+    """HOTP (RFC 4226 section 5.3): HMAC-SHA-1 of the counter, dynamically truncated."""
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    number = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 10 ** digits:0{digits}d}"
+
+
+def totp(hex_key: str, *, at: float | None = None, step: int = 30, digits: int = 6) -> str:
+    """TOTP (RFC 6238 section 4): HOTP of the number of ``step``-second periods since 1970."""
+    moment = time.time() if at is None else at
+    return hotp(bytes.fromhex(hex_key), int(moment // step), digits)
+
+
+@dataclass
+class Report:
+    name: str
+    email: str
+    url: str
+    explanation: str
+    harms: tuple[str, ...] = ()
+    disclosed: tuple[str, ...] = ("home_address",)
+
+
+def fill_report(page, report: Report, evidence: Path) -> None:
+    """Fill the report form the way a person does: by what the fields are called on screen."""
+    page.locator("#id_complainant_name").fill(report.name)
+    page.locator("#id_complainant_email").fill(report.email)
+    page.locator("#id_item_url_0").fill(report.url)
+    for kind in report.disclosed:
+        page.locator(f"input[name=disclosed_info][value={kind}]").check()
+    for harm in report.harms:
+        page.locator(f"input[name=harms][value={harm}]").check()
+    page.locator("#id_explanation").fill(report.explanation)
+    page.locator("#id_evidence").set_input_files(str(evidence))
+    page.locator("#id_good_faith_declaration").check()
+
+
+def evidence_file(folder: Path, name: str = "screenshot.png") -> Path:
+    path = folder / name
+    path.write_bytes(make_png(120, 80))
+    return path
+
+
+def staff_login(page, product, account, *, start: str = "/staff/") -> None:
+    """Password, then the second factor computed from the account's printed TOTP key."""
+    page.goto(f"{product.url}{start}")
+    page.locator("#id_username").fill(account.username)
+    page.locator("#id_password").fill(account.password)
+    page.locator("button[type=submit].primary").click()
+    page.locator("#id_code").wait_for()
+    page.locator("#id_code").fill(totp(account.totp_hex))
+    page.locator("button[type=submit].primary").click()
+    page.wait_for_url(lambda url: "/login" not in url)
