@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -12,7 +11,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,7 +20,8 @@ from rest_framework.views import APIView
 from complaints import selectors, services
 from complaints.validators import MAX_ITEMS, validate_location, validate_timezone
 from complaints.vocabulary import DISCLOSED_KIND_KEYS, HARM_KEYS, Channel, Relationship
-from takedown import roles
+from takedown import bodies, roles
+from takedown.bodies import BoundedJSONParser
 from takedown.exceptions import ErrorCode, InvalidInput, NotFound
 from takedown.ratelimit import public_throttle
 
@@ -170,7 +170,7 @@ def _unflatten(form: QueryDict, file_keys: set[str]) -> dict[str, Any]:
     dotted/bracketed names (``complainant.name``, ``items[0][url]``, repeated ``harms``)."""
     if "payload" in form:
         try:
-            data = json.loads(form["payload"])
+            data = bodies.loads(form["payload"])
         except ValueError:
             raise InvalidInput(_("The 'payload' part is not valid JSON."), code=ErrorCode.MALFORMED) from None
         if not isinstance(data, dict):
@@ -230,7 +230,7 @@ class ComplaintCreateApi(APIView):
     """``POST /api/v1/complaints/``: anyone may file; a token identifies trusted flaggers."""
 
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
     throttle_classes = [public_throttle("public_intake")]
 
     @extend_schema(
@@ -267,7 +267,7 @@ class ComplaintBatchApi(APIView):
     """``POST /api/v1/complaints/batch/``: up to 100 notices, idempotent per ``client_key``."""
 
     permission_classes = [IsTrustedSubmitter]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     # Authenticated callers count against their token's budget (ratelimit "token" scope).
     throttle_classes = [public_throttle("public_intake")]
 
@@ -378,7 +378,7 @@ class TrackingApi(APIView):
 class TrackingEvidenceApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    parser_classes = [MultiPartParser, JSONParser]
+    parser_classes = [MultiPartParser, BoundedJSONParser]
     throttle_classes = [public_throttle("public_intake")]
 
     @extend_schema(request={"multipart/form-data": TrackingEvidenceIn}, responses={201: OpenApiResponse()},

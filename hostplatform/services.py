@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from deadlines import timers
 from hostplatform import events, hooks, signing
 from hostplatform.models import DemoPlatformAction, WebhookDelivery
+from takedown import bodies
 from takedown.exceptions import ErrorCode, Forbidden, InvalidInput, NotFound
 
 logger = logging.getLogger(__name__)
@@ -348,7 +349,7 @@ def demo_platform_receive(*, body: bytes, headers) -> DemoPlatformAction:
         raise Forbidden(_("Bad or missing signature."), code=ErrorCode.BAD_SIGNATURE)
     key = {str(k).lower(): v for k, v in headers.items()}[signing.ID_HEADER]
     try:
-        envelope = json.loads(body)
+        envelope = bodies.loads(body)
         event = str(envelope["type"])
         data = envelope.get("data") or {}
     except (ValueError, KeyError, TypeError):

@@ -20,7 +20,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,8 +29,9 @@ from prevention import detection, interventions, selectors, signals
 from prevention.auth import CachedTokenAuthentication
 from prevention.models import CONTEXTS, Alert, Intervention
 from prevention.screening import LANGUAGES, MAX_TEXT_CHARS, parse_screen_request, screen
-from takedown import roles
+from takedown import bodies, roles
 from takedown.access import HasRole
+from takedown.bodies import BoundedJSONParser
 from takedown.exceptions import PayloadTooLarge, api_exception_handler
 
 STAFF_READERS = (roles.MODERATOR, roles.SENIOR_MODERATOR, roles.ADMIN)
@@ -173,7 +173,7 @@ class HostPlatformView(APIView):
 
     authentication_classes = [CachedTokenAuthentication]
     permission_classes = [HasRole.of(roles.PLATFORM)]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     renderer_classes = [JSONRenderer]
     throttle_classes: list = []
     success_status = 200
@@ -199,7 +199,7 @@ class HostPlatformView(APIView):
             # DATA_UPLOAD_MAX_MEMORY_SIZE (a full batch of signals may be larger).
             raw = request.read() if self.max_body_bytes is not None else request.body
             try:
-                data = json.loads(raw)
+                data = bodies.loads(raw)
             except ValueError:
                 raise drf_exceptions.ParseError("The body is not valid JSON.") from None
             body = self.handle(data, user)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +26,7 @@ from prevention.charts import alert_chart
 from prevention.models import Alert, Intervention
 from takedown import roles
 from takedown.access import staff_required
+from takedown.bodies import BoundedJSONParser
 from takedown.exceptions import DomainError, NotFound
 from takedown.forms import add_service_error
 from takedown.ratelimit import public_throttle
@@ -227,7 +228,7 @@ class ProtectionView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     throttle_classes = [public_throttle("public_track")]
 
     @extend_schema(request=ProtectionRequestInput, responses={201: ProtectionStateOutput}, summary="Turn on one-click protection")
@@ -245,7 +246,7 @@ class ProtectionEndView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     throttle_classes = [public_throttle("public_track")]
 
     @extend_schema(request=None, responses=ProtectionStateOutput, summary="End one-click protection early")

@@ -16,8 +16,13 @@ import logging
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
@@ -204,7 +209,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response(error_body(ErrorCode.FORBIDDEN, _("You may not do this.")), status=403)
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body(ErrorCode.TOO_LARGE, _("The request body is too large.")), status=413)
-    if isinstance(exc, (TooManyFieldsSent, SuspiciousOperation)):
+    if isinstance(exc, (TooManyFieldsSent, SuspiciousOperation, BadRequest)):
         return Response(error_body(ErrorCode.MALFORMED, _("The request could not be read.")), status=400)
     if isinstance(exc, (OperationalError, InterfaceError)):
         # The database went away mid-request (restart, failover): nothing was committed,
