@@ -26,6 +26,7 @@ from complaints.models import Complaint, ComplaintItem, DeadlinePolicy, Evidence
 from complaints.triage import P0, response_due_at, triage
 from complaints.validity import NoticeFacts, missing_elements
 from complaints.vocabulary import Relationship, Source
+from deadlines import outbox
 from takedown import roles
 from takedown.exceptions import DomainError, ErrorCode, InvalidInput, PayloadTooLarge
 
@@ -305,6 +306,10 @@ def complaint_submit(
             if complaint.valid_at:
                 clock.start(complaint)
             hooks.submitted(complaint)
+            if complaint.complainant_email:
+                from complaints import tasks
+
+                outbox.enqueue(tasks.send_acknowledgement, complaint.pk)
     except IntegrityError:
         complaint._prefetched_objects_cache = {}
         if data.client_key and submitter is not None:
@@ -313,11 +318,6 @@ def complaint_submit(
                 return Submission(existing, None, created=False)
         raise
     complaint._prefetched_objects_cache = {}  # later reads of the items go to the database
-    if complaint.complainant_email:
-        from complaints import tasks
-        from takedown.tasks import enqueue
-
-        enqueue(tasks.send_acknowledgement, complaint.pk, fallback_inline=True)
     return Submission(complaint, token, created=True)
 
 

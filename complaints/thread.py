@@ -4,12 +4,12 @@ Messages themselves are written by ``services.complaint_add_message`` (both side
 it); a reply from staff is also e-mailed to the complainant, in their language, by
 ``tasks.send_message_email``, which claims the message row under lock and stamps it in
 the same transaction as the sending: a task delivered twice sends nothing the second
-time, and a mail-server failure rolls the stamp back so the retry sends it.
+time, and a mail-server failure rolls the stamp back so the outbox's retry sends it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,8 +19,6 @@ from django.utils import timezone, translation
 
 from complaints.models import Complaint, Message
 from complaints.services import complaint_add_message
-
-RESEND_AFTER = timedelta(minutes=5)
 
 
 def complaint_reply(*, complaint: Complaint, body: str, staff_user, now: datetime | None = None) -> Message:
@@ -32,9 +30,9 @@ def complaint_reply(*, complaint: Complaint, body: str, staff_user, now: datetim
             Message.objects.filter(pk=message.pk).update(email_due=True)
             message.email_due = True
             from complaints import tasks
-            from takedown.tasks import enqueue
+            from deadlines import outbox
 
-            enqueue(tasks.send_message_email, message.pk, fallback_inline=True)
+            outbox.enqueue(tasks.send_message_email, message.pk)
     return message
 
 
@@ -59,12 +57,3 @@ def message_email_send(message_id: int) -> bool:
         send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [complaint.complainant_email])
         Message.objects.filter(pk=message.pk).update(emailed_at=timezone.now())
     return True
-
-
-def pending_reply_emails(limit: int = 200) -> list[int]:
-    """Replies whose e-mail has not gone out a few minutes after they were written."""
-    due = timezone.now() - RESEND_AFTER
-    return list(
-        Message.objects.filter(email_due=True, emailed_at__isnull=True, created_at__lte=due)
-        .order_by("created_at").values_list("pk", flat=True)[:limit]
-    )

@@ -78,3 +78,29 @@ class StaffNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for user {self.user_id}: {self.subject}"
+
+
+class OutboxMessage(models.Model):
+    """An outbound effect (an e-mail, a delivery, a build) written in the transaction that
+    causes it and carried out by the worker (``deadlines.outbox``).
+
+    A row exists until its task has run without raising; a failed run is retried later
+    with a growing delay, so an unreachable broker or mail server loses nothing.
+    """
+
+    task = models.CharField(max_length=100)
+    args = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    # Not taken before this moment (the next attempt after a failure).
+    available_at = models.DateTimeField()
+    # A drain that took the row holds it until then; a drain that died lets it go again.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["available_at"], name="outbox_available")]
+        verbose_name = _("outbox message")
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)} (attempt {self.attempts})"

@@ -33,11 +33,10 @@ def notify_staff(
     """Tell staff something in the staff UI and by e-mail.
 
     ``users`` (users or ids) or ``role`` (a group name) says who. The notifications are
-    rows written in the caller's transaction; the e-mail goes out after it commits, and
-    is sent inline if the broker is unreachable. Returns the notifications written.
+    rows written in the caller's transaction; the e-mail goes out after it commits,
+    by the worker from the outbox (it waits there while the broker or mail server is away).
     """
-    from deadlines import tasks
-    from takedown.tasks import enqueue
+    from deadlines import outbox, tasks
 
     now = timezone.now()
     rows = StaffNotification.objects.bulk_create(
@@ -47,7 +46,7 @@ def notify_staff(
         for user in _recipients(users, role)
     )
     if rows:
-        enqueue(tasks.email_notifications, [r.pk for r in rows], fallback_inline=True)
+        outbox.enqueue(tasks.email_notifications, [r.pk for r in rows])
     return rows
 
 

@@ -112,10 +112,10 @@ def _finished(delivery: WebhookDelivery) -> None:
 
 
 def _publish(delivery_id: int) -> None:
+    from deadlines import outbox
     from hostplatform import tasks
-    from takedown.tasks import enqueue
 
-    enqueue(tasks.deliver, delivery_id)
+    outbox.enqueue(tasks.deliver, delivery_id)
 
 
 # --- Delivery -------------------------------------------------------------------------------

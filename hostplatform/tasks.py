@@ -7,7 +7,8 @@ from celery import shared_task
 from hostplatform import services
 
 
-@shared_task(name="hostplatform.deliver", acks_late=True, ignore_result=True, soft_time_limit=30, time_limit=60)
+@shared_task(name="hostplatform.deliver", acks_late=True, ignore_result=True, soft_time_limit=30, time_limit=60,
+             outbox_via_pool=True)
 def deliver(delivery_id: int) -> str:
     """Deliver one webhook if it is still pending and due.
 

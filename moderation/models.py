@@ -134,6 +134,8 @@ class Decision(models.Model):
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions")
     # Set on a decision taken when an appeal reversed an earlier one.
     replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
+    # Set in the transaction that sent the complainant's e-mail, so a second run sends nothing.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["decided_at", "pk"]

@@ -7,9 +7,9 @@ from celery import shared_task
 from moderation import notify, services
 
 
-@shared_task(name="moderation.send_decision_email", acks_late=True, ignore_result=True,
-             max_retries=5, default_retry_delay=60)
+@shared_task(name="moderation.send_decision_email", acks_late=True, ignore_result=True)
 def send_decision_email(decision_id: int) -> None:
+    """Carried out from the outbox, which retries it while the mail server refuses."""
     notify.send_decision_email(decision_id)
 
 

@@ -80,14 +80,14 @@ def export_request(*, user, legal_request: LegalRequest, references: list[str] |
             )
         complaints = chosen
     actor = actors.for_user(user)
+    from deadlines import outbox
     from preservation.tasks import build_export_task
-    from takedown.tasks import enqueue
 
     with transaction.atomic():
         export = Export.objects.create(legal_request=legal_request, requested_by=user, created_at=timezone.now())
         export.complaints.set(complaints)
         events.export_requested(actor=actor, export=export, legal_request=legal_request, cases=complaints)
-        enqueue(build_export_task, export.pk, fallback_inline=True)
+        outbox.enqueue(build_export_task, export.pk)
     return export
 
 

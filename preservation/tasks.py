@@ -12,6 +12,7 @@ from celery import shared_task
     acks_late=True,
     time_limit=3 * 3600,
     soft_time_limit=3 * 3600 - 60,
+    outbox_via_pool=True,  # hours of work: the worker pool, not the outbox's drain
 )
 def build_export_task(export_id: int) -> None:
     from preservation.exports import build_export

@@ -27,15 +27,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "preservation.schedule_missing_retention",
         "schedule": crontab(hour=3, minute=45),
     },
-    "complaints-resend-pending-receipts": {
-        "task": "complaints.resend_pending_receipts",
-        "schedule": 300.0,
-        "options": {"expires": 290},
-    },
-    "complaints-resend-pending-reply-emails": {
-        "task": "complaints.resend_pending_reply_emails",
-        "schedule": 300.0,
-        "options": {"expires": 290},
+    # Commits kick the drain; this tick takes what a lost or skipped kick left behind.
+    "deadlines-outbox-drain": {
+        "task": "deadlines.outbox_drain",
+        "schedule": float(env_int("OUTBOX_DRAIN_SECONDS", 1)),
+        "options": {"expires": 5},
     },
     "reports-dsa-submit": {
         "task": "reports.dsa_submit",

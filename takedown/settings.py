@@ -203,7 +203,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "UTC"
 # A request must never wait on an unreachable broker: publishing fails fast and the
-# caller falls back (see takedown.tasks.enqueue); the sweep catches up on what was missed.
+# effects wait in the outbox (deadlines.outbox) and the periodic tasks catch up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

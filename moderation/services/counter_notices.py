@@ -92,10 +92,10 @@ def counter_notice_submit(*, data: CounterNoticeInput, now: datetime | None = No
         except IntegrityError:
             raise Conflict(_("A counter-notice on this decision is already being handled."), code=ErrorCode.DUPLICATE) from None
         events.counter_notice_received(counter=counter, decision=decision)
+        from deadlines import outbox
         from moderation import tasks
-        from takedown.tasks import enqueue
 
-        enqueue(tasks.forward_counter_notice, counter.pk, fallback_inline=True)
+        outbox.enqueue(tasks.forward_counter_notice, counter.pk)
     return counter
 
 

@@ -249,11 +249,11 @@ def _notify_poster(decision: Decision, complaint: Complaint, items: list[Complai
 
 
 def _queue_complainant_email(decision: Decision) -> None:
+    from deadlines import outbox
     from moderation import tasks
-    from takedown.tasks import enqueue
 
     if decision.complaint.complainant_email:
-        enqueue(tasks.send_decision_email, decision.pk, fallback_inline=True)
+        outbox.enqueue(tasks.send_decision_email, decision.pk)
 
 
 def item_action_record(*, action_id: int, state: str) -> ItemAction | None:

@@ -112,24 +112,28 @@ def test_acknowledgement_email_carries_the_tracking_link(api_client, django_capt
 
 def test_the_tracking_token_never_travels_through_the_broker(api_client, django_capture_on_commit_callbacks, monkeypatch):
     from complaints import tasks
+    from deadlines import outbox
+    from deadlines.models import OutboxMessage
 
     published = []
-    monkeypatch.setattr(tasks.send_acknowledgement, "apply_async", lambda args=(), kwargs=None, **o: published.append((args, kwargs)))
+    monkeypatch.setattr(outbox, "kick", lambda: published.append("kick"))
     with django_capture_on_commit_callbacks(execute=True):
         body = api_client.post(URL, valid_payload(), format="json").json()
     token = body["tracking_url"].rstrip("/").rsplit("/", 1)[1]
-    assert published and token not in repr(published)  # only the complaint's id is in the message
-    (args, _kwargs), = published
-    complaint = Complaint.objects.get(pk=args[0])
+    assert published == ["kick"]  # the worker is nudged: the message itself is a row
+    row = OutboxMessage.objects.get()
+    assert row.task == "complaints.send_acknowledgement" and token not in repr(row.args)
+    complaint = Complaint.objects.get(pk=row.args[0])
     with connection.cursor() as cursor:  # kept sealed until the e-mail is sent ...
         cursor.execute("SELECT receipt_token FROM complaints_complaint WHERE id = %s", [complaint.pk])
         stored = cursor.fetchone()[0]
     assert stored.startswith("v1$") and token not in stored
     assert complaint.receipt_token == token
-    tasks.send_acknowledgement(complaint.pk)  # ... as the worker does
+    assert outbox.drain().done == 1  # ... as the worker does
     assert token in mail.outbox[-1].body
     complaint.refresh_from_db()
     assert complaint.receipt_token == ""  # ... and erased once it has gone out
+    assert not OutboxMessage.objects.exists()
     tasks.send_acknowledgement(complaint.pk)  # a message delivered twice sends nothing more
     assert len(mail.outbox) == 1
 
@@ -359,26 +363,37 @@ def test_unknown_api_path_is_json_404(api_client):
 
 def test_intake_costs_a_fixed_small_number_of_queries(api_client, django_assert_max_num_queries):
     api_client.post(URL, valid_payload(), format="json")  # warm the per-process caches
-    # savepoint, complaint, item, audit event, timers, assessment, release
-    with django_assert_max_num_queries(7):
+    # savepoint, complaint, item, audit event, timers, assessment, outbox row, release
+    with django_assert_max_num_queries(8):
         response = api_client.post(
             URL, valid_payload(items=[{"url": f"https://x.example/{i}"} for i in range(20)]), format="json"
         )
     assert response.status_code == 201
 
 
-def test_a_receipt_that_did_not_go_out_is_sent_by_the_periodic_resend(api_client):
-    from datetime import timedelta
+def test_a_receipt_waits_in_the_outbox_while_the_mail_server_refuses(api_client, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
 
-    from django.utils import timezone
+    from deadlines import outbox
+    from deadlines.models import OutboxMessage
 
-    from complaints import tasks
-
-    body = api_client.post(URL, valid_payload(), format="json").json()  # its on-commit publish never runs here
+    body = api_client.post(URL, valid_payload(), format="json").json()  # its on-commit kick never runs here
     complaint = Complaint.objects.get(pk=Complaint.pk_from_reference(body["reference"])[1])
     assert complaint.receipt_token and not mail.outbox
-    assert tasks.resend_pending_receipts() == 0  # too early: the first attempt may still be on its way
-    Complaint.objects.filter(pk=complaint.pk).update(received_at=timezone.now() - timedelta(minutes=6))
-    assert tasks.resend_pending_receipts() == 1
+    real_send = EmailBackend.send_messages
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    assert outbox.drain().failed == 1
+    row = OutboxMessage.objects.get()
+    assert row.attempts == 1 and "mail server down" in row.last_error and row.claimed_until is None
+    complaint.refresh_from_db()
+    assert complaint.receipt_token  # the stamp was rolled back with the failure
+    assert outbox.drain().done == 0  # not due again yet: retried after a delay
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    OutboxMessage.objects.update(available_at=row.created_at)
+    assert outbox.drain().done == 1
     assert len(mail.outbox) == 1 and body["tracking_url"] in mail.outbox[0].body
-    assert tasks.resend_pending_receipts() == 0  # sent: the sealed token is gone
+    assert not OutboxMessage.objects.exists()

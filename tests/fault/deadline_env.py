@@ -192,8 +192,8 @@ class FaultEnv:
             self.redis.wait(timeout=10)
             self.redis = None
 
-    def publish_sweep(self) -> None:
-        """What beat does every interval: put one ``deadlines.sweep`` message on the broker."""
+    def publish_sweep(self, task: str = "deadlines.sweep") -> None:
+        """What beat does every interval: put one ``deadlines.sweep`` (or ``task``) message on the broker."""
         from celery import Celery
 
         env = self.env
@@ -213,7 +213,7 @@ class FaultEnv:
         app.conf.broker_connection_retry = False
         app.conf.task_serializer = "json"
         try:
-            app.send_task("deadlines.sweep", retry=False)
+            app.send_task(task, retry=False)
         finally:
             app.close()
 

@@ -115,6 +115,8 @@ def test_broker_down_intake_still_works_and_the_sweep_catches_up_when_it_is_back
     env.start_redis()
     worker = env.start_worker()
     env.driver("seed", str(NOTICES))  # every response timer of these is due; beat has not ticked yet
+    # Their receipts went out through the outbox, kicked by the commits.
+    wait_for(lambda: env.scalar("SELECT COUNT(*) FROM deadlines_outboxmessage") == 0, 45, "the receipts of the seed")
     env.stop_redis()
 
     # While the broker is down: notices are still accepted through the public API ...
@@ -125,6 +127,8 @@ def test_broker_down_intake_still_works_and_the_sweep_catches_up_when_it_is_back
     assert env.scalar(
         "SELECT COUNT(*) FROM deadlines_timer WHERE kind = 'response_breach' AND state = 'pending'"
     ) == NOTICES + 2
+    # ... and their receipts wait in the outbox, written with them.
+    assert env.scalar("SELECT COUNT(*) FROM deadlines_outboxmessage WHERE task = 'complaints.send_acknowledgement'") == 2
     with pytest.raises(OperationalError):
         env.publish_sweep()  # beat cannot publish either: nothing due is handled meanwhile
     assert env.due_pending() == NOTICES * 3
@@ -135,3 +139,6 @@ def test_broker_down_intake_still_works_and_the_sweep_catches_up_when_it_is_back
     env.publish_sweep()
     wait_for(lambda: env.due_pending() == 0, 45, "the sweep to catch up after the outage", every=0.5)
     _assert_each_due_timer_handled_once(env)
+    env.publish_sweep("deadlines.outbox_drain")  # beat's next tick: no receipt was lost
+    wait_for(lambda: env.scalar("SELECT COUNT(*) FROM deadlines_outboxmessage") == 0, 45, "the outbox to drain")
+    assert env.scalar("SELECT COUNT(*) FROM complaints_complaint WHERE receipt_token != ''") == 0

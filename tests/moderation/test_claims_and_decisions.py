@@ -235,3 +235,35 @@ def test_claim_expiry_does_nothing_once_the_claim_was_released(moderator, submit
     sweep(now=timezone.now() + timedelta(hours=2))
     held.refresh_from_db()
     assert held.state == Claim.State.RELEASED
+
+
+def test_the_decision_email_is_retried_while_refused_and_sent_only_once(moderator, submit, claim, decide, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from deadlines import outbox
+    from deadlines.models import OutboxMessage
+    from moderation import tasks
+
+    complaint, _ = submit()
+    claim(moderator, complaint)
+    outbox.drain()  # the receipt
+    mail.outbox.clear()
+    real_send = EmailBackend.send_messages
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    assert decide(moderator, complaint, measure="no_action").status_code == 201  # its kicked drain fails
+    decision = Decision.objects.get()
+    row = OutboxMessage.objects.get(task="moderation.send_decision_email")
+    assert row.args == [decision.pk] and row.attempts == 1 and "mail server down" in row.last_error
+    assert decision.emailed_at is None and mail.outbox == []
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    OutboxMessage.objects.update(available_at=timezone.now())
+    assert outbox.drain().done == 1
+    decision.refresh_from_db()
+    assert decision.emailed_at is not None
+    assert [m.to for m in mail.outbox] == [["chen@example.com"]] and complaint.reference in mail.outbox[0].subject
+    tasks.send_decision_email(decision.pk)  # delivered again: nothing more is sent
+    assert len(mail.outbox) == 1
