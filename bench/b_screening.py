@@ -37,6 +37,9 @@ from bench.http import (
 SECONDS = 10.0
 DB_NAME = os.environ.get("BENCH_DB_PREFIX", "bench") + "_screening"
 PROTECTED_NAMES = 1000
+# As the production image runs it (Dockerfile): 4 gthread workers x 4 threads.
+GUNICORN_WORKERS = 4
+GUNICORN_THREADS = 4
 ID_NUMBER = "11010519491231002X"
 
 _PROSE_EN = (
@@ -183,7 +186,7 @@ def run(ctx: Context) -> list[Row]:
                        stdout=subprocess.DEVNULL)
         token = "b" * 40
         seconds = 3.0 if ctx.quick else SECONDS
-        with gunicorn(env, workers=2, threads=2) as base:
+        with gunicorn(env, workers=GUNICORN_WORKERS, threads=GUNICORN_THREADS) as base:
             port = int(base.rsplit(":", 1)[1])
             _load(port, token, 1.0)  # warm the caches of both workers
             ok, errors, elapsed = _load(port, token, seconds)
@@ -195,7 +198,7 @@ def run(ctx: Context) -> list[Row]:
         f"{ok} screened, {errors} errors; {where}; "
         f"{PROTECTED_NAMES} protected names; posts: 84% prose, 10% phone (warn), "
         f"4% a protected name (warn), 2% staydown ID (block); "
-        f"2 gunicorn gthread workers x 2 threads, {os.cpu_count()} cores shared with the load generator "
+        f"{GUNICORN_WORKERS} gunicorn gthread workers x {GUNICORN_THREADS} threads (as in production), {os.cpu_count()} cores shared with the load generator "
         f"(2 processes x 4 keep-alive connections)"
     )
     return [

@@ -98,6 +98,19 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# The host platform's per-post calls (screening, activity signals) are machine to
+# machine: token-authenticated JSON, no session, no cookie, no page. They run through
+# this shorter list (takedown.handlers), which keeps the security headers, the body
+# limit and the language of refusals but skips what only pages and forms use (session,
+# CSRF, login, second factor, messages, CSP and frame headers of documents): on a
+# 280-character post that machinery cost about as much as the screening itself.
+MACHINE_API_PATHS = ("/api/v1/screen/", "/api/v1/signals/")
+MACHINE_API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "takedown.middleware.RequestSizeLimitMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+]
+
 ROOT_URLCONF = "takedown.urls"
 WSGI_APPLICATION = "takedown.wsgi.application"
 

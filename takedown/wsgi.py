@@ -1,6 +1,9 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
+
+from takedown.handlers import Application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "takedown.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+application = Application()

@@ -37,6 +37,6 @@ How it works and stays fast:
 from prevention.detectors.canonical import normalize_value
 from prevention.detectors.findings import KINDS, RULES, Finding
 from prevention.detectors.names import NameIndex, name_index
-from prevention.detectors.scan import scan
+from prevention.detectors.scanner import scan
 
 __all__ = ["KINDS", "RULES", "Finding", "NameIndex", "name_index", "normalize_value", "scan"]
