@@ -54,6 +54,8 @@ STAFF_CREATED = EventType("staff.created")
 TOKEN_CREATED = EventType("api_token.created")
 LOGIN = EventType("staff.login")
 LOGIN_LOCKED = EventType("staff.login_locked")
+CONVERSATION_VIEWED = EventType("case.conversation_viewed")
+EVIDENCE_VIEW_SET = EventType("staff.evidence_view_set")
 
 
 # --- Viewing and claims ---------------------------------------------------------------------
@@ -64,6 +66,16 @@ def case_viewed(*, user, complaint, what: str) -> AuditEvent:
     event = VIEWED if what == "case" else EVIDENCE_OPENED
     return event.record(actor=actors.for_user(user), target=complaint,
                         details={"reference": complaint.reference, "what": what})
+
+
+def conversation_viewed(*, user, complaint, shown: int, unread: int) -> AuditEvent:
+    """A staff member saw the conversation with the complainant (their messages are personal data)."""
+    return CONVERSATION_VIEWED.record(actor=actors.for_user(user), target=complaint,
+                                      details={"reference": complaint.reference, "shown": shown, "unread": unread})
+
+
+def evidence_view_set(*, user, clear: bool) -> AuditEvent:
+    return EVIDENCE_VIEW_SET.record(actor=actors.for_user(user), target=user, details={"clear": clear})
 
 
 def case_claimed(*, user, complaint, claim) -> AuditEvent:

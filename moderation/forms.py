@@ -25,6 +25,15 @@ class TotpForm(forms.Form):
     )
 
 
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Reply to the complainant"), max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "id": "reply-body"}),
+        help_text=_("Shown on their tracking page and sent to them by e-mail, in their language as you write it. "
+                    "Never name the poster's contact details or other staff."),
+    )
+
+
 class DecisionForm(forms.Form):
     measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
     items = forms.TypedMultipleChoiceField(label=_("Items (none ticked: all)"), coerce=int, required=False,

@@ -310,3 +310,33 @@ class MisuseStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.created_at:%Y-%m-%d}"
+
+
+class ConversationRead(models.Model):
+    """How far a moderator has read a case's conversation with the complainant.
+
+    What the complainant sent after ``read_until`` is unread for that moderator (the case
+    page marks it new, the queue counts it).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    read_until = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "complaint"], name="conversation_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.complaint_id} until {self.read_until:%Y-%m-%d %H:%M}"
+
+
+class StaffPreference(models.Model):
+    """A staff member's own settings of the workspace, kept on the server (any browser)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_preference")
+    # Wellness: revealed evidence is shown blurred and in greyscale until asked for clearly.
+    evidence_clear = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEvent
 from complaints import hooks as complaint_hooks
-from complaints.models import Complaint, ComplaintItem, Evidence
+from complaints.models import Complaint, ComplaintItem, Evidence, Message
 from complaints.selectors import TrackingSection
 from deadlines.models import Timer
 from moderation import hooks
-from moderation.models import Appeal, Claim, Decision, Measure
+from moderation.models import Appeal, Claim, ConversationRead, Decision, Measure
 from moderation.redress import redress_text
 from moderation.services.common import REVIEWERS
 from takedown import roles
@@ -149,8 +152,29 @@ def queue_counts(filters: QueueFilters, now: datetime) -> tuple[dict[str, int], 
     return counts, late.values("pk")[: cap + 1].count()
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
+
+
+def _unread_for(user) -> dict[str, Any]:
+    """Annotations: what the complainant sent after this user last read the conversation
+    (their messages, and evidence files added after the notice)."""
+    read_until = Coalesce(
+        Subquery(ConversationRead.objects.filter(user=user, complaint=OuterRef(OuterRef("pk")))
+                 .values("read_until")[:1]),
+        Value(EPOCH),
+    )
+    messages = (Message.objects.filter(complaint=OuterRef("pk"), author=Message.Author.COMPLAINANT)
+                .filter(created_at__gt=read_until).order_by().values("complaint").annotate(c=Count("pk")).values("c"))
+    files = (Evidence.objects.filter(complaint=OuterRef("pk"), received_at__gt=OuterRef("received_at"))
+             .filter(received_at__gt=read_until).order_by().values("complaint").annotate(c=Count("pk")).values("c"))
+    return {
+        "unread_message_count": Coalesce(Subquery(messages[:1]), Value(0)),
+        "unread_evidence_count": Coalesce(Subquery(files[:1]), Value(0)),
+    }
+
+
 def queue_rows(filters: QueueFilters, *, page: int, page_size: int, now: datetime,
-               extra: int = 0) -> list[Complaint]:
+               extra: int = 0, reader=None) -> list[Complaint]:
     """One page of open cases, most urgent first: priority, then deadline (incomplete last).
 
     One query. The page's ids are chosen first in an inner query, so the joined columns
@@ -180,6 +204,7 @@ def queue_rows(filters: QueueFilters, *, page: int, page_size: int, now: datetim
                 .order_by().values("complaint").annotate(c=Count("pk")).values("c")[:1]
             ),
         )
+        .annotate(**(_unread_for(reader) if reader is not None else {}))
         .only("id", "status", "priority", "priority_reasons", "disclosed_info", "harms", "language", "received_at",
               "response_due_at", "threat_to_life", "victim_is_minor", "source")
         .order_by(*order)
@@ -188,20 +213,37 @@ def queue_rows(filters: QueueFilters, *, page: int, page_size: int, now: datetim
     for row in rows:
         row.time_left = time_left_text(row.response_due_at, now, phrases)
         row.is_overdue = bool(row.response_due_at and row.response_due_at < now)
+        row.unread_messages = getattr(row, "unread_message_count", 0) + getattr(row, "unread_evidence_count", 0)
     return rows
 
 
 def queue_page(filters: QueueFilters, *, page: int = 1, page_size: int = PAGE_SIZE_DEFAULT,
-               now: datetime | None = None) -> QueuePage:
-    """The queue as the page and the API show it: five queries whatever the page size."""
+               now: datetime | None = None, reader=None) -> QueuePage:
+    """The queue as the page and the API show it: five queries whatever the page size.
+
+    With ``reader`` each row also counts what the complainant sent that this user has not read.
+    """
     now = now or timezone.now()
     page_size = max(1, min(int(page_size), PAGE_SIZE_MAX))
     page = max(1, int(page))
     counts, overdue = queue_counts(filters, now)
-    rows = queue_rows(filters, page=page, page_size=page_size, now=now, extra=1)
+    rows = queue_rows(filters, page=page, page_size=page_size, now=now, extra=1, reader=reader)
     has_next = len(rows) > page_size
     total = counts[filters.priority] if filters.priority else sum(counts.values())
     return QueuePage(rows[:page_size], counts, overdue, total, page, page_size, now, has_next, count_cap())
+
+
+def next_case_reference(user, *, after: str = "", now: datetime | None = None) -> str | None:
+    """The first case of the queue's order that is free or the user's own, skipping ``after``."""
+    now = now or timezone.now()
+    for page in range(1, 6):
+        rows = queue_rows(QueueFilters(), page=page, page_size=PAGE_SIZE_MAX, now=now)
+        for row in rows:
+            if row.reference != after and row.claimed_by in (None, user.get_username()):
+                return row.reference
+        if len(rows) < PAGE_SIZE_MAX:
+            return None
+    return None
 
 
 # --- One case ------------------------------------------------------------------------------------
@@ -258,6 +300,61 @@ def related_cases_for(complaint: Complaint, user, limit: int = 20) -> list[dict[
         if case is not None and any(complaint_hooks.case_visible(user, case)):
             visible.append(row)
     return visible
+
+
+# What a complainant may fill in later from the tracking page, in words.
+DETAIL_LABELS = {
+    "complainant_name": gettext_lazy("their name"),
+    "complainant_email": gettext_lazy("their e-mail address"),
+    "complainant_phone": gettext_lazy("their phone number"),
+    "victim_name": gettext_lazy("the victim's name"),
+    "explanation": gettext_lazy("the explanation"),
+    "disclosed_info": gettext_lazy("the information disclosed"),
+    "good_faith_declaration": gettext_lazy("the good-faith declaration"),
+    "items": gettext_lazy("the locations"),
+    "evidence_excerpt": gettext_lazy("a quoted excerpt"),
+}
+
+
+@dataclass(frozen=True)
+class ConversationEntry:
+    kind: str  # "message" (from the complainant), "reply" (from the desk), "evidence", "details"
+    at: datetime
+    from_complainant: bool
+    unread: bool
+    body: str = ""
+    staff_name: str = ""
+    evidence: Evidence | None = None
+    fields: tuple[str, ...] = ()
+
+
+def conversation(complaint: Complaint, *, read_until: datetime | None) -> list[ConversationEntry]:
+    """The case's conversation with the complainant, oldest first: their messages and the
+    desk's replies, evidence files they added after the notice, and details they filled in
+    later. What the complainant sent after ``read_until`` is unread."""
+
+    def unread(at: datetime) -> bool:
+        return read_until is None or at > read_until
+
+    entries = [
+        ConversationEntry("message" if m.author == Message.Author.COMPLAINANT else "reply", m.created_at,
+                          m.author == Message.Author.COMPLAINANT,
+                          m.author == Message.Author.COMPLAINANT and unread(m.created_at),
+                          body=m.body, staff_name=m.staff_user.get_username() if m.staff_user else "")
+        for m in Message.objects.filter(complaint=complaint).select_related("staff_user")
+    ]
+    entries += [
+        ConversationEntry("evidence", e.received_at, True, unread(e.received_at), evidence=e)
+        for e in Evidence.objects.filter(complaint=complaint, received_at__gt=complaint.received_at)
+    ]
+    later = AuditEvent.objects.filter(target_type="complaint", target_id=str(complaint.pk),
+                                      code__in=("complaint.details_added", "complaint.evidence_added"))
+    for event in later.order_by("id"):
+        fields = tuple(event.details.get("fields") or (["evidence_excerpt"] if event.details.get("excerpt_added") else []))
+        if fields:
+            labels = tuple(str(DETAIL_LABELS.get(f, f)) for f in fields)
+            entries.append(ConversationEntry("details", event.created_at, True, False, fields=labels))
+    return sorted(entries, key=lambda e: e.at)
 
 
 def case_decisions(complaint: Complaint) -> list[Decision]:

@@ -11,7 +11,7 @@ import mimetypes
 from django.conf import settings
 from django.contrib import auth, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -127,7 +127,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         filters, page, page_size = selectors.QueueFilters(), 1, selectors.PAGE_SIZE_DEFAULT
-    result = selectors.queue_page(filters, page=page, page_size=page_size)
+    result = selectors.queue_page(filters, page=page, page_size=page_size, reader=request.user)
     query = request.GET.copy()
     query.pop("page", None)
     from complaints.vocabulary import DISCLOSED_KINDS
@@ -169,10 +169,14 @@ def case(request: HttpRequest, reference: str, decision_form=None, status: int =
     claim = services.active_claim(complaint)
     decisions = selectors.case_decisions(complaint)
     reviewer = roles.has_role(request.user, *services.REVIEWERS)
+    mine = bool(claim and claim.moderator_id == request.user.pk)
     return render(request, "moderation/case.html", {
+        **_conversation_context(request, complaint, reviewer),
         "complaint": complaint,
         "claim": claim,
-        "mine": bool(claim and claim.moderator_id == request.user.pk),
+        "mine": mine,
+        "can_decide": mine or services.is_senior(request.user),  # the rule decision_create applies
+        "evidence_clear": services.evidence_clear_for(request.user),
         "senior": services.is_senior(request.user),
         "reviewer": reviewer,
         "decisions": decisions,
@@ -185,6 +189,55 @@ def case(request: HttpRequest, reference: str, decision_form=None, status: int =
         "version": services.case_version(complaint),
         "panels": _panels(hooks.case_panels, complaint, request),
     }, status=status)
+
+
+def _conversation_context(request: HttpRequest, complaint, reviewer: bool, reply_form=None) -> dict:
+    """The conversation with the complainant as this user last left it, then marked read."""
+    now = timezone.now()
+    entries = selectors.conversation(
+        complaint, read_until=services.conversation_read_until(complaint=complaint, user=request.user))
+    unread = sum(1 for e in entries if e.unread)
+    services.conversation_viewed(complaint=complaint, user=request.user, shown=len(entries), unread=unread, now=now)
+    return {"conversation": entries, "unread_count": unread,
+            "reply_form": reply_form or (forms.ReplyForm() if reviewer else None)}
+
+
+@require_POST
+@staff_required(*services.REVIEWERS)
+def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _case_or_404(request, reference)
+    form = forms.ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conversation_reply(complaint=complaint, user=request.user, body=form.cleaned_data["body"])
+        except DomainError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Reply sent: it is on the complainant's tracking page and on its way by e-mail."))
+            return redirect(reverse("moderation:case", kwargs={"reference": reference}) + "#conversation")
+    messages.error(request, _("The reply was not sent."))
+    return redirect(reverse("moderation:case", kwargs={"reference": reference}) + "#conversation")
+
+
+@require_POST
+@staff_required(*services.REVIEWERS, roles.INVESTIGATOR)
+def evidence_view(request: HttpRequest) -> HttpResponse:
+    """Show revealed evidence clearly or blurred and grey; remembered for this user."""
+    preference = services.evidence_view_set(user=request.user, clear=request.POST.get("clear") == "1")
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"clear": preference.evidence_clear})  # the page's script toggles in place
+    return redirect(_next_url(request) or navigation.home_for(request.user))
+
+
+@never_cache
+@staff_required(*services.REVIEWERS)
+def next_case(request: HttpRequest) -> HttpResponse:
+    """The most urgent open case nobody else is reviewing, other than the one just left."""
+    reference = selectors.next_case_reference(request.user, after=request.GET.get("after", ""))
+    if reference is None:
+        messages.info(request, _("No other open case is waiting."))
+        return redirect("moderation:queue")
+    return redirect("moderation:case", reference=reference)
 
 
 def _panels(hook, subject, request: HttpRequest) -> list[str]:

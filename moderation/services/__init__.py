@@ -27,6 +27,13 @@ from moderation.services.common import (
     is_senior,
     submitter_key_for,
 )
+from moderation.services.conversation import (
+    conversation_read_until,
+    conversation_reply,
+    conversation_viewed,
+    evidence_clear_for,
+    evidence_view_set,
+)
 from moderation.services.counter_notices import (
     COUNTER_NOTICE_WAIT,
     PROOF_KINDS,
@@ -68,7 +75,8 @@ from moderation.services.misuse import (
 __all__ = [
     "CLAIM_EXPIRY", "COUNTER_NOTICE_WAIT", "MEASURE_END", "MISUSE_SUSPENSION_END", "PROOF_KINDS", "REVIEWERS",
     "SENIORS", "UNLAWFUL_IN_ITSELF", "BulkResult", "CounterNoticeInput", "DecisionInput", "active_claim",
-    "appeal_decide", "appeal_file", "case_version", "case_viewed", "claim_expire", "claim_holder", "claim_minutes",
+    "appeal_decide", "appeal_file", "case_version", "case_viewed", "claim_expire", "conversation_read_until",
+    "conversation_reply", "conversation_viewed", "evidence_clear_for", "evidence_view_set", "claim_holder", "claim_minutes",
     "claim_release", "claim_take", "counter_notice_forward", "counter_notice_proof", "counter_notice_submit",
     "counter_notice_wait_ended", "decision_create", "erase_redress_personal_data", "forget_cached_suspensions",
     "incident_add_cases", "incident_create", "incident_decide", "is_senior", "item_action_record", "measure_end",
