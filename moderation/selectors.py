@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -152,7 +151,7 @@ def queue_counts(filters: QueueFilters, now: datetime) -> tuple[dict[str, int], 
     return counts, late.values("pk")[: cap + 1].count()
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _unread_for(user) -> dict[str, Any]:

@@ -9,7 +9,12 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from complaints.models import Message
-from complaints.services import ComplaintInput, UploadedEvidence, complaint_add_evidence, complaint_submit
+from complaints.services import (
+    ComplaintInput,
+    UploadedEvidence,
+    complaint_add_evidence,
+    complaint_submit,
+)
 from moderation import accounts
 from moderation.models import Claim, StaffPreference
 from tests.conftest import make_png
