@@ -121,3 +121,29 @@ def test_a_reply_typed_on_the_case_page_shows_on_the_tracking_page(page, live_se
     reply = page.locator("#messages li.from-platform")
     assert "Thank you, we are looking at the new post." in reply.inner_text()
     assert "mod-reply" not in page.content()
+
+
+def test_the_queue_and_the_case_page_pass_axe(page, live_server):
+    from tests.journeys.axe import BLOCKING, PageChecker, describe, script_path
+
+    held = notice("Chen Jing", ["home_address"], ["threats"]).complaint
+    notice("Zhang Wei", ["phone"])
+    notice("Li Na", ["other"])
+    complaint_add_evidence(complaint=held, files=[UploadedEvidence("shot.png", make_png())])
+    Message.objects.create(complaint=held, author="complainant", body="Please hurry.", created_at=held.received_at)
+    from preservation.holds import place_hold
+
+    place_hold(complaints=[held], reason="Court order", actor="system")
+    log_in(page, live_server, "mod-axe")
+    checker = PageChecker("staff-workspace", script_path())
+    for path in ("/staff/queue/", f"/staff/cases/{held.reference}/", "/staff/misuse/"):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("load")
+        violations = [v for v in checker.violations(page) if v["impact"] in BLOCKING]
+        assert not violations, f"{path}:\n{describe(violations)}"
+    # The colour contrast of the priority labels, checked by axe's own rule above, and
+    # the table's structure as a screen reader meets it.
+    page.goto(live_server.url + "/staff/queue/")
+    headers = page.locator("#queue-table thead th")
+    assert headers.count() == 8 and all(headers.nth(i).get_attribute("scope") == "col" for i in range(8))
+    assert page.locator("#queue-table caption").inner_text().startswith("Open cases, most urgent first")

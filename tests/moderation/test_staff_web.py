@@ -75,8 +75,9 @@ def test_case_page_blurs_evidence_and_records_each_opening(moderator, submit):
     page = client.get(f"/staff/cases/{complaint.reference}/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert '<details class="sensitive">' in html and "photo.png" in html
     evidence = complaint.evidence.get()
+    assert f'<details class="sensitive" id="evidence-{evidence.pk}">' in html and "photo.png" in html
+    assert '<section id="evidence" class="evidence-protected"' in html
     image = client.get(f"/staff/cases/{complaint.reference}/evidence/{evidence.pk}/")
     assert image.status_code == 200 and image["X-Content-Type-Options"] == "nosniff"
     assert image["Content-Type"].startswith("image/")
