@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('complaints', '0008_message_reply_email'),
-        ('moderation', '0005_remove_itemaction_delivery'),
+        ('moderation', '0006_decision_emailed_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
