@@ -111,6 +111,9 @@ def _at_hint(folded: str, ats: list[tuple[int, int, str]]) -> str | None:
     return None
 
 
+# A local part written with " at " is only taken when it looks like one (a digit, a dot or
+# an underscore; the local part holds ASCII only, see _EMAIL_LOCAL_REVERSED).
+_DIGIT_OR_DOT = re.compile("[0-9._]")
 _HINT_WORD = re.compile("[改换替代=→>]|eplace|wap|means")
 
 
@@ -179,7 +182,7 @@ def _email_at(text: str, folded: str, at: int, at_end: int, at_form: str) -> Fin
     if bare:
         local_part = folded[start:at]
         plausible = (
-            any(c.isdigit() or c in "._" for c in local_part)
+            _DIGIT_OR_DOT.search(local_part) is not None
             or first_label.lower() in _MAIL_PROVIDERS
             or _EMAIL_HINT_WORDS.search(folded, max(0, start - 24), start) is not None
         )

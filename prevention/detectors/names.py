@@ -22,6 +22,21 @@ from prevention.detectors.normalize import (
 # matched names ignore them.
 _NAME_GAPS = " \t\n\r\u00a0\u3000·•・‧._-" + ZERO_WIDTH
 _NAME_GAP_RUN = re.compile(char_class(_NAME_GAPS) + "+")
+# The same runs for removing them from a whole post: opening with one class keeps the
+# regex engine's fast scan for the first character, which "[...]+" loses.
+_NAME_GAP_RUN_SCAN = re.compile(char_class(_NAME_GAPS) * 2 + "*")
+_ASCII_NAME_GAPS = "".join(c for c in _NAME_GAPS if c.isascii()).encode("ascii")
+
+
+def _without_gaps(folded: str) -> str:
+    """``folded`` without the gaps of ``_NAME_GAPS``.
+
+    An ASCII post (most English ones, full of spaces) takes bytes.translate, a C loop
+    about twenty times faster than a regex substitution with a match at every space.
+    """
+    if folded.isascii():
+        return folded.encode("ascii").translate(None, _ASCII_NAME_GAPS).decode("ascii")
+    return _NAME_GAP_RUN_SCAN.sub("", folded)
 
 
 def name_key(raw: str) -> str | None:
@@ -79,7 +94,7 @@ class NameIndex:
             return
         automaton, owners = self._automaton
         view = folded
-        compact = _NAME_GAP_RUN.sub("", view)
+        compact = _without_gaps(view)
         hits = automaton.find_matches_as_indexes(compact, overlapping=True)
         if not hits:
             return
