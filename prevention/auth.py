@@ -9,33 +9,35 @@ role therefore stops working within that many seconds, not at once.
 
 from __future__ import annotations
 
-import time
+import threading
 
+from cachetools import TTLCache
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import TokenAuthentication
 
 TOKEN_CACHE_SECONDS = 30.0
 _MAX_ENTRIES = 1000
-_cache: dict[str, tuple[float, object]] = {}
+_tokens: TTLCache = TTLCache(maxsize=_MAX_ENTRIES, ttl=TOKEN_CACHE_SECONDS)
+_lock = threading.Lock()
 
 
 class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str):
-        now = time.monotonic()
-        hit = _cache.get(key)
-        if hit is not None and now - hit[0] < TOKEN_CACHE_SECONDS:
-            return hit[1]
+        with _lock:
+            hit = _tokens.get(key)
+        if hit is not None:
+            return hit
         user, token = super().authenticate_credentials(key)
         # Load the roles now, so permission checks on later calls need no query.
         user._role_names = frozenset(user.groups.values_list("name", flat=True))
-        if len(_cache) >= _MAX_ENTRIES:
-            _cache.clear()
-        _cache[key] = (now, (user, token))
+        with _lock:
+            _tokens[key] = (user, token)
         return user, token
 
 
 def forget_cached_tokens() -> None:
-    _cache.clear()
+    with _lock:
+        _tokens.clear()
 
 
 class CachedTokenScheme(OpenApiAuthenticationExtension):

@@ -7,7 +7,9 @@ seconds; an edit takes effect everywhere within ``RULES_CACHE_SECONDS``.
 
 from __future__ import annotations
 
-import time
+import threading
+
+from cachetools import TTLCache, cached
 
 from prevention.models import VERDICT_RANK, ScreeningRule
 
@@ -15,26 +17,22 @@ RULES_CACHE_SECONDS = 10.0
 ANY_CONTEXT = "*"
 
 Rules = dict[tuple[str, str], tuple[str, float]]
-_cache: tuple[float, Rules] | None = None
+_rules: TTLCache = TTLCache(maxsize=1, ttl=RULES_CACHE_SECONDS)
+_lock = threading.Lock()
 
 
+@cached(_rules, key=lambda: "rules", lock=_lock)
 def rules() -> Rules:
     """{(context, kind): (verdict, min_confidence)}, cached per process."""
-    global _cache
-    now = time.monotonic()
-    if _cache is not None and now - _cache[0] < RULES_CACHE_SECONDS:
-        return _cache[1]
-    table = {
+    return {
         (r.context, r.kind): (r.verdict, r.min_confidence)
         for r in ScreeningRule.objects.only("context", "kind", "verdict", "min_confidence")
     }
-    _cache = (now, table)
-    return table
 
 
 def forget_cached_rules() -> None:
-    global _cache
-    _cache = None
+    with _lock:
+        _rules.clear()
 
 
 def verdict_for(context: str, kind: str, confidence: float = 1.0) -> str:

@@ -20,10 +20,11 @@ costs the same with ten names or ten thousand.
 from __future__ import annotations
 
 import hashlib
-import time
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cachetools import LRUCache, TTLCache
 from django.utils import timezone
 
 from prevention.detectors import NameIndex, normalize_value
@@ -51,8 +52,11 @@ class ProtectedSet:
     by_normalized: dict[str, tuple[ProtectedName, ...]] = field(default_factory=dict)
 
 
-_EMPTY = ProtectedSet("", (), NameIndex(()), {})
-_cache: tuple[float, ProtectedSet] | None = None
+# The set in force, re-checked every NAMES_CACHE_SECONDS; and the sets built, by version,
+# so a version seen again is not decrypted and built again.
+_in_force: TTLCache = TTLCache(maxsize=1, ttl=NAMES_CACHE_SECONDS)
+_built: LRUCache = LRUCache(maxsize=2)
+_lock = threading.Lock()
 
 
 def _active():
@@ -91,15 +95,18 @@ def _build(version: str) -> ProtectedSet:
 
 def protected_set() -> ProtectedSet:
     """The protected names in force, rebuilt in this process only when their version changes."""
-    global _cache
-    now = time.monotonic()
-    if _cache is not None and now - _cache[0] < NAMES_CACHE_SECONDS:
-        return _cache[1]
+    with _lock:
+        current = _in_force.get("current")
+    if current is not None:
+        return current
     version = _version()
-    current = _cache[1] if _cache is not None else _EMPTY
-    if current.version != version:
+    with _lock:
+        current = _built.get(version)
+    if current is None:
         current = _build(version)
-    _cache = (now, current)
+    with _lock:
+        _built[version] = current
+        _in_force["current"] = current
     return current
 
 
@@ -111,5 +118,6 @@ def active_protected_names() -> tuple[ProtectedName, ...]:
 def forget_cached_names() -> None:
     """Rebuild on the next call in this process (others see the new version within
     ``NAMES_CACHE_SECONDS``)."""
-    global _cache
-    _cache = None
+    with _lock:
+        _in_force.clear()
+        _built.clear()

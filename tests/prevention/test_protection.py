@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from audit.models import AuditEvent
@@ -116,13 +118,16 @@ def test_protected_names_are_rebuilt_only_when_the_set_of_protections_changes(su
     from prevention import protection
     from prevention.interventions import protection_activate
 
+    def let_the_cache_time_pass() -> None:
+        protection._in_force.expire(time.monotonic() + protection.NAMES_CACHE_SECONDS + 1)
+
     first = protection.protected_set()
     # The cache time passes but nothing changed: the same automaton is kept.
-    protection._cache = (float("-inf"), first)
+    let_the_cache_time_pass()
     assert protection.protected_set() is first
 
     protection_activate(complaint=submission.complaint)
-    protection._cache = (float("-inf"), first)
+    let_the_cache_time_pass()
     second = protection.protected_set()
     assert second is not first and second.version != first.version
     assert [p.name for p in second.names] == ["Chen Jing"]
