@@ -60,7 +60,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "complaints/report.html", context, status=400)
     try:
-        ratelimit.check("public_intake", ratelimit.client_ip(request))
+        ratelimit.check_client("public_intake", request)
         submission = services.complaint_submit(
             data=form.to_input(_language(request)), files=_uploads(request), channel=Channel.WEB
         )
@@ -100,7 +100,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest, token: str) -> HttpResponse:
     """The complainant's page: status, timeline, what is missing, evidence, messages."""
     try:
-        ratelimit.check("public_track", ratelimit.client_ip(request))
+        ratelimit.check_client("public_track", request)
     except RateLimited as exc:
         response = render(request, "complaints/track_limited.html", {"retry_after": exc.retry_after}, status=429)
         response["Retry-After"] = str(exc.retry_after)

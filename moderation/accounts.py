@@ -1,7 +1,8 @@
 """Staff accounts, API tokens, and the login lockout.
 
-Staff sign in with a password and a TOTP code (django-otp). Repeated failures from
-one address for one username lock that pair for a while; the lockout is audited.
+Staff sign in with a password and a TOTP code (django-otp). Repeated failures for one
+username from one client lock that pair for a while, and many failures from one client
+lock that client; an account is never locked for everyone. The lockout is audited.
 """
 
 from __future__ import annotations
@@ -40,51 +41,71 @@ class NewStaff:
 
 
 def lockout_limits() -> tuple[int, int]:
-    """(failures allowed, lock seconds)."""
+    """(failures allowed for one account at one client, lock seconds)."""
     return (settings.STAFF_LOGIN_MAX_FAILURES,
             settings.STAFF_LOGIN_LOCK_SECONDS)
 
 
-def _key(username: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{username.strip().lower()}|{ip}".encode()).hexdigest()[:32]
+# Failures are counted twice: for the account at this client, and for the client whatever
+# the account. Neither counter is the account's alone, so wrong passwords typed elsewhere
+# never lock the account for its owner at their own client.
+def _key(username: str, client: str) -> str:
+    digest = hashlib.sha256(f"{username.strip().lower()}|{client}".encode()).hexdigest()[:32]
     return f"staff-login-failures:{digest}"
 
 
-def is_locked(username: str, ip: str) -> bool:
+def _client_key(client: str) -> str:
+    return f"staff-login-client-failures:{hashlib.sha256(client.encode()).hexdigest()[:32]}"
+
+
+def is_locked(username: str, client: str) -> bool:
     limit, _seconds = lockout_limits()
     try:
-        return int(cache.get(_key(username, ip), 0) or 0) >= limit
+        found = cache.get_many([_key(username, client), _client_key(client)])
     except Exception as exc:  # cache outage: both factors are still required; say so
         logger.warning("login lockout unavailable: cache unavailable (%s)", type(exc).__name__)
         return False
+    return (int(found.get(_key(username, client)) or 0) >= limit
+            or int(found.get(_client_key(client)) or 0) >= settings.STAFF_LOGIN_MAX_FAILURES_PER_CLIENT)
 
 
-def record_failure(username: str, ip: str) -> bool:
-    """Count one failed step (password or code); True when this failure locks the pair."""
-    limit, seconds = lockout_limits()
-    key = _key(username, ip)
+def _bump(key: str, seconds: int) -> int:
+    cache.add(key, 0, seconds)
     try:
-        cache.add(key, 0, seconds)
-        try:
-            failures = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, seconds)
-            failures = 1
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        return 1
+
+
+def record_failure(username: str, client: str, *, ip: str = "") -> bool:
+    """Count one failed step (password or code) of ``username`` at ``client`` (the limit
+    key, ``takedown.ratelimit.client_key``); True when the account at this client, or the
+    client itself, is now locked. ``ip`` is the address for the audit record."""
+    limit, seconds = lockout_limits()
+    client_limit = settings.STAFF_LOGIN_MAX_FAILURES_PER_CLIENT
+    try:
+        failures = _bump(_key(username, client), seconds)
+        client_failures = _bump(_client_key(client), seconds)
     except Exception as exc:  # cache outage: the failure is not counted, and the log says so
         logger.warning("login failure not counted: cache unavailable (%s)", type(exc).__name__)
         return False
-    if failures == limit:
+    if failures == limit or client_failures == client_limit:
         user = User.objects.filter(username=username).first()
         with transaction.atomic():
-            events.login_locked(user_id=user.pk if user else 0, username=username, failures=failures,
-                                lock_seconds=seconds, ip=ip)
+            events.login_locked(user_id=user.pk if user else 0, username=username,
+                                failures=failures if failures == limit else client_failures,
+                                lock_seconds=seconds, ip=ip or client,
+                                scope="account_at_client" if failures == limit else "client")
         return True
-    return failures > limit
+    return failures > limit or client_failures > client_limit
 
 
-def clear_failures(username: str, ip: str) -> None:
+def clear_failures(username: str, client: str) -> None:
+    """After a full login: the account's count at this client starts again (the client's
+    own count does not, so one good account does not reset a client that sprays others)."""
     try:
-        cache.delete(_key(username, ip))
+        cache.delete(_key(username, client))
     except Exception as exc:
         logger.warning("login failures not cleared: cache unavailable (%s)", type(exc).__name__)
 

@@ -246,9 +246,12 @@ def staff_login(*, user, ip: str) -> AuditEvent:
     return LOGIN.record(actor=actors.for_user(user), target=("user", user.pk), details={"client": client_digest(ip)})
 
 
-def login_locked(*, user_id: int, username: str, failures: int, lock_seconds: int, ip: str) -> AuditEvent:
+def login_locked(*, user_id: int, username: str, failures: int, lock_seconds: int, ip: str,
+                 scope: str = "account_at_client") -> AuditEvent:
+    """``scope``: ``account_at_client`` (this account from this client) or ``client``
+    (this client, whatever the account)."""
     return LOGIN_LOCKED.record(
         actor=actors.SYSTEM, target=("user", user_id),
         details={"username": username[:150], "failures": failures, "lock_seconds": lock_seconds,
-                 "client": client_digest(ip)},
+                 "client": client_digest(ip), "scope": scope},
     )

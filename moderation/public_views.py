@@ -25,7 +25,7 @@ from takedown.forms import add_service_error
 
 
 def _throttle(request: HttpRequest) -> None:
-    ratelimit.check("public_intake", request.META.get("REMOTE_ADDR", "") or "unknown")
+    ratelimit.check_client("public_intake", request)
 
 
 @never_cache

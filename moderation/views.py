@@ -30,16 +30,12 @@ from complaints.models import Evidence
 from deadlines.charts import Bar, bar_chart
 from moderation import accounts, api, forms, hooks, selectors, services
 from moderation.models import Appeal, CounterNotice, Incident
-from takedown import navigation, roles
+from takedown import navigation, ratelimit, roles
 from takedown.access import staff_required
 from takedown.exceptions import DomainError, NotFound
 from takedown.forms import add_service_error
 
 PENDING_KEY = "staff_login_pending"
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -61,13 +57,13 @@ def login(request: HttpRequest) -> HttpResponse:
     form = forms.LoginForm(request.POST or None)
     context = {"form": form, "next": _next_url(request)}
     if request.method == "POST" and form.is_valid():
-        username, ip = form.cleaned_data["username"], _client_ip(request)
-        if accounts.is_locked(username, ip):
+        username, client = form.cleaned_data["username"], ratelimit.client_key(request)
+        if accounts.is_locked(username, client):
             context["locked"] = True
             return render(request, "moderation/login.html", context, status=429)
         user = auth.authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None or not roles.has_role(user, *roles.STAFF_ROLES) or not user.is_active:
-            context["locked"] = accounts.record_failure(username, ip)
+            context["locked"] = accounts.record_failure(username, client, ip=ratelimit.client_ip(request))
             context["failed"] = True
             return render(request, "moderation/login.html", context, status=429 if context["locked"] else 400)
         request.session[PENDING_KEY] = {"uid": user.pk, "username": user.get_username()}
@@ -86,21 +82,21 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     form = forms.TotpForm(request.POST or None)
     context = {"form": form, "next": _next_url(request), "username": pending["username"]}
     if request.method == "POST" and form.is_valid():
-        ip = _client_ip(request)
-        if accounts.is_locked(pending["username"], ip):
+        client = ratelimit.client_key(request)
+        if accounts.is_locked(pending["username"], client):
             context["locked"] = True
             return render(request, "moderation/login_verify.html", context, status=429)
         user = auth.get_user_model().objects.filter(pk=pending["uid"], is_active=True).first()
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first() if user else None
         if device is None or not device.verify_token(form.cleaned_data["code"].strip()):
-            context["locked"] = accounts.record_failure(pending["username"], ip)
+            context["locked"] = accounts.record_failure(pending["username"], client, ip=ratelimit.client_ip(request))
             context["failed"] = True
             return render(request, "moderation/login_verify.html", context, status=429 if context["locked"] else 400)
         request.session.pop(PENDING_KEY, None)
         auth.login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         otp_login(request, device)
-        accounts.clear_failures(pending["username"], ip)
-        accounts.record_login(user, ip)
+        accounts.clear_failures(pending["username"], client)
+        accounts.record_login(user, ratelimit.client_ip(request))
         return redirect(context["next"] or navigation.home_for(user))
     return render(request, "moderation/login_verify.html", context, status=400 if request.method == "POST" else 200)
 

@@ -29,7 +29,7 @@ from prevention import detection, interventions, selectors, signals
 from prevention.auth import CachedTokenAuthentication
 from prevention.models import CONTEXTS, Alert, Intervention
 from prevention.screening import LANGUAGES, MAX_TEXT_CHARS, parse_screen_request, screen
-from takedown import bodies, roles
+from takedown import bodies, ratelimit, roles
 from takedown.access import HasRole
 from takedown.bodies import BoundedJSONParser
 from takedown.exceptions import PayloadTooLarge, api_exception_handler
@@ -191,6 +191,8 @@ class HostPlatformView(APIView):
             if request.method != "POST":
                 raise drf_exceptions.MethodNotAllowed(request.method)
             user = self._authenticate(request)
+            # The fast path skips DRF's throttles: count the token here, as every endpoint does.
+            ratelimit.check_token(user)
             if self.max_body_bytes is not None and _content_length(request) > self.max_body_bytes:
                 raise PayloadTooLarge(_("The body may be at most %(n)s bytes.") % {"n": self.max_body_bytes})
             if request.content_type != "application/json":

@@ -85,7 +85,7 @@ def _measure_labels() -> dict[str, str]:
 @require_http_methods(["GET", "HEAD"])
 def evidence_pack(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        ratelimit.check("public_track", ratelimit.client_ip(request))
+        ratelimit.check_client("public_track", request)
     except RateLimited as exc:
         response = render(request, "complaints/track_limited.html", {"retry_after": exc.retry_after}, status=429)
         response["Retry-After"] = str(exc.retry_after)

@@ -375,6 +375,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "takedown.exceptions.api_exception_handler",
+    # Every authenticated call counts against its token's budget (RATE_LIMITS["token"]);
+    # public views add their per-client scope (takedown.ratelimit.public_throttle).
+    "DEFAULT_THROTTLE_CLASSES": ["takedown.ratelimit.TokenThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -408,11 +411,13 @@ RATE_LIMITS = {
     "token": env.str("RATE_LIMIT_TOKEN", default="6000/60"),
 }
 
-# Proxies in front of the web server that append to X-Forwarded-For (production only:
-# elsewhere the header is ignored). The client is the N-th address from the right.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
-if TRUSTED_PROXY_COUNT < 1:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more")
+# Proxies in front of the web server that append to X-Forwarded-For. 0 (the default):
+# the header is ignored and the peer address is the client. N: the web server is reachable
+# only through N such proxies and the client is the N-th address from the right
+# (takedown.ratelimit.client_ip, used by every limit and lockout).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
 # --- Timers ------------------------------------------------------------------------------
 DEADLINE_SWEEP_SECONDS = env.int("DEADLINE_SWEEP_SECONDS", default=30)
@@ -427,15 +432,20 @@ if DEADLINE_SWEEP_BATCH < 1 or not 0 <= DEADLINE_SWEEP_BUDGET_SECONDS < CELERY_T
 # --- Moderation ----------------------------------------------------------------------------
 # Queue counts stop here (shown as "1000+") so a huge backlog never slows the page.
 QUEUE_COUNT_CAP = env.int("QUEUE_COUNT_CAP", default=1000)
-# Staff login: this many failures in a row lock the account for this long.
+# Staff login: this many failures in a row for one account from one client lock that
+# account at that client (never everywhere: a stranger cannot lock a colleague out) for
+# this long; this many failures from one client, whatever the accounts, lock the client.
 STAFF_LOGIN_MAX_FAILURES = env.int("STAFF_LOGIN_MAX_FAILURES", default=5)
 STAFF_LOGIN_LOCK_SECONDS = env.int("STAFF_LOGIN_LOCK_SECONDS", default=15 * 60)
+STAFF_LOGIN_MAX_FAILURES_PER_CLIENT = env.int("STAFF_LOGIN_MAX_FAILURES_PER_CLIENT", default=20)
 # Misuse (DSA Art. 23): a warning is proposed from this many manifestly unfounded notices
 # making at least this share of the submitter's decided notices.
 MISUSE_MIN_UNFOUNDED = env.int("MISUSE_MIN_UNFOUNDED", default=3)
 MISUSE_MIN_SHARE = env.float("MISUSE_MIN_SHARE", default=0.5)
-if QUEUE_COUNT_CAP < 1 or STAFF_LOGIN_MAX_FAILURES < 1 or STAFF_LOGIN_LOCK_SECONDS < 1:
-    raise ImproperlyConfigured("QUEUE_COUNT_CAP, STAFF_LOGIN_MAX_FAILURES and STAFF_LOGIN_LOCK_SECONDS must be positive")
+if (QUEUE_COUNT_CAP < 1 or STAFF_LOGIN_MAX_FAILURES < 1 or STAFF_LOGIN_LOCK_SECONDS < 1
+        or STAFF_LOGIN_MAX_FAILURES_PER_CLIENT < STAFF_LOGIN_MAX_FAILURES):
+    raise ImproperlyConfigured("QUEUE_COUNT_CAP, STAFF_LOGIN_MAX_FAILURES and STAFF_LOGIN_LOCK_SECONDS must be positive, "
+                               "STAFF_LOGIN_MAX_FAILURES_PER_CLIENT at least STAFF_LOGIN_MAX_FAILURES")
 if MISUSE_MIN_UNFOUNDED < 1 or not 0 < MISUSE_MIN_SHARE <= 1:
     raise ImproperlyConfigured("MISUSE_MIN_UNFOUNDED must be 1 or more and MISUSE_MIN_SHARE in (0, 1]")
 

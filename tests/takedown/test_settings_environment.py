@@ -23,7 +23,9 @@ from takedown.crypto import generate_key
 ROOT = Path(__file__).resolve().parents[2]
 # Django settings the documents name that are fixed in code, not read from the environment.
 FIXED_IN_CODE = {"INSTALLED_APPS", "LOGGING", "CONTENT_SECURITY_POLICY", "CELERY_TASK_ACKS_LATE",
-                 "CELERY_TASK_REJECT_ON_WORKER_LOST"}
+                 "CELERY_TASK_REJECT_ON_WORKER_LOST",
+                 # Derived from EVIDENCE_MAX_FILES and EVIDENCE_MAX_FILE_BYTES.
+                 "REQUEST_MAX_BYTES"}
 # Read by the postgres image in docker-compose.yml, not by the product.
 POSTGRES_IMAGE = {"POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"}
 KEY = generate_key()
@@ -84,6 +86,7 @@ DEVELOPMENT = {
     "QUEUE_COUNT_CAP": ("250", "s.QUEUE_COUNT_CAP", 250),
     "STAFF_LOGIN_MAX_FAILURES": ("9", "s.STAFF_LOGIN_MAX_FAILURES", 9),
     "STAFF_LOGIN_LOCK_SECONDS": ("61", "s.STAFF_LOGIN_LOCK_SECONDS", 61),
+    "STAFF_LOGIN_MAX_FAILURES_PER_CLIENT": ("31", "s.STAFF_LOGIN_MAX_FAILURES_PER_CLIENT", 31),
     "MISUSE_MIN_UNFOUNDED": ("6", "s.MISUSE_MIN_UNFOUNDED", 6),
     "MISUSE_MIN_SHARE": ("0.75", "s.MISUSE_MIN_SHARE", 0.75),
     "SIGNAL_BUCKET_SECONDS": ("20", "s.SIGNAL_BUCKET_SECONDS", 20),
@@ -190,7 +193,7 @@ def test_the_older_debug_name_still_turns_debug_off(tmp_path):
 @pytest.mark.parametrize(("env", "message"), [
     ({"WEBHOOK_SECRET": "whsec_x"}, REFUSED["WEBHOOK_SECRET"]),
     ({"AUDIT_RETENTION_DAYS": "30"}, "AUDIT_RETENTION_DAYS must be at least 183"),
-    ({"TRUSTED_PROXY_COUNT": "0"}, "TRUSTED_PROXY_COUNT must be 1 or more"),
+    ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0 or more"),
     ({"SPIKE_PARAMS": "[1]"}, "SPIKE_PARAMS must be a JSON object"),
     ({"EVIDENCE_PACK_FONT": "/nonexistent/font.otf"}, "EVIDENCE_PACK_FONT names no file"),
     ({"DJANGO_DEBUG": "true"}, "DEBUG must be off in production"),
