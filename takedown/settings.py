@@ -109,6 +109,7 @@ MACHINE_API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "takedown.middleware.RequestSizeLimitMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "takedown.middleware.QueryStringMiddleware",
 ]
 
 ROOT_URLCONF = "takedown.urls"
