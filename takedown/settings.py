@@ -101,7 +101,8 @@ MIDDLEWARE = [
 # The host platform's per-post calls (screening, activity signals) are machine to
 # machine: token-authenticated JSON, no session, no cookie, no page. They run through
 # this shorter list (takedown.handlers), which keeps the security headers, the body
-# limit and the language of refusals but skips what only pages and forms use (session,
+# limit, the language of refusals and the Content-Length (CommonMiddleware, which
+# keep-alive clients read) but skips what only pages and forms use (session,
 # CSRF, login, second factor, messages, CSP and frame headers of documents): on a
 # 280-character post that machinery cost about as much as the screening itself.
 MACHINE_API_PATHS = ("/api/v1/screen/", "/api/v1/signals/")
@@ -110,6 +111,7 @@ MACHINE_API_MIDDLEWARE = [
     "takedown.middleware.RequestSizeLimitMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "takedown.middleware.QueryStringMiddleware",
+    "django.middleware.common.CommonMiddleware",
 ]
 
 ROOT_URLCONF = "takedown.urls"

@@ -64,6 +64,7 @@ def test_screening_through_the_machine_route_answers_with_findings_and_security_
     assert text[finding["start"] : finding["end"]] == ID_NUMBER
     assert "身份证号" in answer["warning"]
     assert headers["x-content-type-options"] == "nosniff"
+    assert int(headers["content-length"]) == len(content)  # keep-alive clients read it
     assert "set-cookie" not in headers  # no session, no CSRF cookie on machine calls
 
 
