@@ -80,9 +80,9 @@ class Product:
 def parse_demo(output: str) -> Demo:
     demo = Demo(output=output)
     for line in output.splitlines():
-        if match := re.match(r"\s*demo complaint (TD-\d{4}-\d+) .*: (\S+/track/\S+)", line):
+        if match := re.search(r"\b(TD-\d{4}-\d+)\b.*?(\S+/track/[\w-]+/)", line):
             demo.tracking[match[1]] = match[2]
-        elif match := re.match(r"\s*demo overdue notice (TD-\d{4}-\d+)", line):
+        if match := re.search(r"overdue notice (TD-\d{4}-\d+)", line):
             demo.overdue_reference = match[1]
         elif match := re.match(r"\s*(\S+)\s+(\w+)\s+password (\S+)\s+TOTP key \(hex\) ([0-9a-f]+)", line):
             demo.staff[match[1]] = StaffAccount(match[1], match[2], match[3], match[4])

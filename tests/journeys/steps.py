@@ -66,3 +66,28 @@ def staff_login(page, product, account, *, start: str = "/staff/") -> None:
     page.locator("#id_code").fill(totp(account.totp_hex))
     page.locator("button[type=submit].primary").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+@dataclass
+class Filed:
+    reference: str
+    tracking_url: str
+
+
+def file_report(page, product, report: Report, evidence: Path, *, send: str = "Send report") -> Filed:
+    """A victim's whole report through /report/, ending on the receipt."""
+    page.goto(f"{product.url}/report/")
+    fill_report(page, report, evidence)
+    page.get_by_role("button", name=send).click()
+    page.locator(".reference").wait_for()
+    return Filed(page.locator(".reference").inner_text().strip(),
+                 page.locator("#tracking-link").inner_text().strip())
+
+
+def decide(page, *, measure: str, facts: str, legal_ground: str, explanation: str) -> None:
+    """The statement of reasons on the case page, then the decision button."""
+    page.locator("#id_measure").select_option(measure)
+    page.locator("#id_facts").fill(facts)
+    page.locator("#id_legal_ground").fill(legal_ground)
+    page.locator("#id_explanation").fill(explanation)
+    page.locator("#decide-button").click()
