@@ -60,6 +60,7 @@ class Demo:
     overdue_reference: str = ""
     legal_request: str = ""  # its number, e.g. DCP-2026-0001
     legal_request_case: str = ""
+    verifier_key: str = ""  # the audit log's note verifier key (name+id+key)
 
 
 @dataclass
@@ -90,6 +91,8 @@ def parse_demo(output: str) -> Demo:
             demo.tokens[match[1]] = match[2]
         elif match := re.match(r"\s*legal request (\S+) covers (TD-\d{4}-\d+)", line):
             demo.legal_request, demo.legal_request_case = match[1], match[2]
+        elif match := re.match(r"\s*verifier key: (\S+)", line):
+            demo.verifier_key = match[1]
     return demo
 
 

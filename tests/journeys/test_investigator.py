@@ -1,0 +1,87 @@
+"""A legal request, from registration to a verified package: a senior moderator registers
+it for a victim's case, the investigator it names freezes the case, exports it, downloads
+the package and checks it offline with the verifier."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.journeys.conftest import REPO
+from tests.journeys.steps import Report, evidence_file, file_report, staff_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.journey]
+
+AUTHORITY = "Haidian Public Security Bureau"
+
+
+def register_legal_request(page, product, reference: str, number: str) -> None:
+    page.goto(f"{product.url}/staff/legal-requests/")
+    page.get_by_label("Authority").fill(AUTHORITY)
+    page.get_by_label("Their reference number").fill(number)
+    page.get_by_label("Legal basis").fill("Criminal Procedure Law Art. 54: evidence collection")
+    page.get_by_label("Requesting officer").fill("Officer Wang")
+    page.get_by_label("Cases in scope").fill(reference)
+    expires = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label("Access expires (UTC)").fill(expires)
+    page.get_by_label("Investigator accounts").fill("investigator")
+    page.get_by_role("button", name="Register").click()
+
+
+def test_investigator_holds_exports_downloads_and_verifies(product, demo, new_context, visit, tmp_path):
+    victim = new_context().new_page()
+    filed = file_report(victim, product, Report(
+        name="Wang Fang", email="wang.fang@example.com", url="https://video.example/v/investigator-journey",
+        explanation="A video shows my face, my school and the bus I take every day."), evidence_file(tmp_path))
+
+    senior = new_context().new_page()
+    staff_login(senior, product, demo.staff["senior"])
+    register_legal_request(senior, product, filed.reference, "HD-2026-JOURNEY")
+    senior.locator("h1", has_text="HD-2026-JOURNEY").wait_for()
+    visit.check(senior, "registered by a senior moderator")
+
+    page = new_context().new_page()
+    staff_login(page, product, demo.staff["investigator"])
+    assert page.url.endswith("/staff/legal-requests/")
+    visit.check(page, "legal requests")
+    page.get_by_role("link", name="HD-2026-JOURNEY").click()
+    page.locator("h1", has_text=f"{AUTHORITY} — HD-2026-JOURNEY").wait_for()
+    assert filed.reference in page.locator("main ul").first.inner_text()
+
+    page.get_by_label("Cases to hold").fill(filed.reference)
+    page.get_by_label("Reason").fill("Preserve the evidence for the criminal investigation.")
+    page.get_by_role("button", name="Freeze these cases").click()
+    hold = page.locator("main table tbody tr", has_text=filed.reference)
+    hold.wait_for()
+    assert page.url.endswith("/staff/holds/")
+    assert "Preserve the evidence for the criminal investigation." in hold.inner_text()
+    visit.check(page, "hold placed")
+
+    page.goto(f"{product.url}/staff/legal-requests/")
+    page.get_by_role("link", name="HD-2026-JOURNEY").click()
+    held = page.locator("#request-holds tbody tr").first.inner_text()
+    assert filed.reference in held and "in force" in held
+    page.get_by_role("button", name="Build a verifiable export package").click()
+    page.wait_for_url("**/staff/exports/")
+    # The real Celery worker builds the package; the page refreshes itself until it is done.
+    download_link = page.get_by_role("link", name=".zip")
+    download_link.wait_for(timeout=90_000)
+    row = page.locator("main table tbody tr", has=download_link).inner_text()
+    assert "HD-2026-JOURNEY" in row and "100 %" in row
+    visit.check(page, "export ready")
+
+    with page.expect_download() as waiting:
+        download_link.click()
+    package = tmp_path / waiting.value.suggested_filename
+    waiting.value.save_as(package)
+    assert package.suffix == ".zip" and package.stat().st_size > 0
+
+    key = tmp_path / "verifier.key"
+    key.write_text(demo.verifier_key + "\n", encoding="ascii")
+    checked = subprocess.run([sys.executable, "-m", "audit.verify", str(package), "--public-key", str(key)],
+                             cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.startswith("intact:"), checked.stdout
