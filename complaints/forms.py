@@ -12,6 +12,7 @@ from complaints.api import validate_phone
 from complaints.services import ComplaintInput
 from complaints.validators import MAX_ITEMS, validate_location, validate_timezone
 from complaints.vocabulary import DISCLOSED_KINDS, HARMS, Relationship
+from takedown.zones import language_zone
 
 DEFAULT_ROWS = 3
 
@@ -150,7 +151,7 @@ class ReportForm(forms.Form):
             evidence_excerpt=c["evidence_excerpt"],
             good_faith_declaration=c["good_faith_declaration"],
             language=language,
-            timezone=validate_timezone(c.get("timezone") or "UTC"),
+            timezone=validate_timezone(c.get("timezone") or language_zone(language)),
         )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -16,6 +17,7 @@ from complaints.vocabulary import Channel
 from takedown import ratelimit
 from takedown.exceptions import DomainError, RateLimited
 from takedown.forms import add_service_error
+from takedown.zones import in_person_zone, person_zone
 
 RECEIPT_SESSION_KEY = "receipt"
 
@@ -42,13 +44,34 @@ def _requested_rows(request: HttpRequest) -> int:
         return DEFAULT_ROWS
 
 
+def _switch_language(request: HttpRequest, rows: int) -> HttpResponse:
+    """The form's own language buttons: the same form again, in the other language, with
+    everything typed kept (a plain submit, so it works without JavaScript)."""
+    language = request.POST["switch_language"]
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    form = ReportForm(request.POST, row_count=rows)
+    form.is_valid()  # binds the values so they are shown again
+    form._errors = {}  # not a submission: no errors yet
+    with timezone.override(person_zone(request)):
+        response = render(request, "complaints/report.html", {"form": form, "files_dropped": bool(request.FILES)})
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        samesite="Lax")
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
+@in_person_zone
 def report(request: HttpRequest) -> HttpResponse:
     """The complaint form. Adding link rows is a plain submit, so it works without JavaScript."""
     if request.method == "GET":
         return render(request, "complaints/report.html", {"form": ReportForm(row_count=DEFAULT_ROWS)})
     rows = _requested_rows(request)
+    if "switch_language" in request.POST:
+        return _switch_language(request, rows)
     if "add_row" in request.POST:
         form = ReportForm(request.POST, row_count=min(rows + 1, MAX_ITEMS))
         form.is_valid()  # binds the values so they are shown again
@@ -77,6 +100,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@in_person_zone
 def receipt(request: HttpRequest) -> HttpResponse:
     data = request.session.get(RECEIPT_SESSION_KEY)
     if not data:
@@ -84,19 +108,21 @@ def receipt(request: HttpRequest) -> HttpResponse:
     complaint = services.complaint_by_token(data["token"])
     if complaint is None:
         raise Http404
-    return render(
-        request,
-        "complaints/receipt.html",
-        {
-            "complaint": complaint,
-            "tracking_url": services.tracking_url(data["token"]),
-            "tracking_path": f"/track/{data['token']}/",
-        },
-    )
+    with timezone.override(person_zone(request, complaint.timezone)):
+        return render(
+            request,
+            "complaints/receipt.html",
+            {
+                "complaint": complaint,
+                "tracking_url": services.tracking_url(data["token"]),
+                "tracking_path": f"/track/{data['token']}/",
+            },
+        )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@in_person_zone
 def track(request: HttpRequest, token: str) -> HttpResponse:
     """The complainant's page: status, timeline, what is missing, evidence, messages."""
     try:
@@ -140,18 +166,19 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         status_code = 400
         complaint.refresh_from_db()
     sections = selectors.tracking_sections(complaint, token)
-    return render(
-        request,
-        "complaints/track.html",
-        {
-            "complaint": complaint,
-            "token": token,
-            "status": selectors.tracking_status(complaint, sections),
-            "sections": sections,
-            "evidence_form": evidence_form,
-            "message_form": message_form,
-            "complete_form": complete_form,
-            "added": request.GET.get("added"),
-        },
-        status=status_code,
-    )
+    with timezone.override(person_zone(request, complaint.timezone)):
+        return render(
+            request,
+            "complaints/track.html",
+            {
+                "complaint": complaint,
+                "token": token,
+                "status": selectors.tracking_status(complaint, sections),
+                "sections": sections,
+                "evidence_form": evidence_form,
+                "message_form": message_form,
+                "complete_form": complete_form,
+                "added": request.GET.get("added"),
+            },
+            status=status_code,
+        )

@@ -22,6 +22,7 @@ from moderation.models import Appeal, CounterNotice
 from takedown import ratelimit
 from takedown.exceptions import DomainError, RateLimited
 from takedown.forms import add_service_error
+from takedown.zones import in_person_zone
 
 
 def _throttle(request: HttpRequest) -> None:
@@ -30,6 +31,7 @@ def _throttle(request: HttpRequest) -> None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@in_person_zone
 def poster_notice(request: HttpRequest, token: str) -> HttpResponse:
     notice = services.poster_notice_by_token(token)
     if notice is None:
@@ -76,6 +78,7 @@ def poster_notice(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_POST
+@in_person_zone
 def complainant_appeal(request: HttpRequest, token: str) -> HttpResponse:
     complaint = complaint_by_token(token)
     if complaint is None:
@@ -96,6 +99,7 @@ def complainant_appeal(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_POST
+@in_person_zone
 def complainant_proof(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     complaint = complaint_by_token(token)
     counter = CounterNotice.objects.filter(pk=pk, decision__complaint=complaint).select_related(

@@ -17,6 +17,7 @@ from reports.models import Referral
 from takedown import ratelimit, roles
 from takedown.access import staff_required
 from takedown.exceptions import DomainError, RateLimited
+from takedown.zones import in_person_zone
 
 CASE_ROLES = (roles.MODERATOR, roles.SENIOR_MODERATOR, roles.ADMIN)
 
@@ -29,6 +30,7 @@ def _labelled(counts: dict[str, int], labels: dict[str, str]) -> list[Bar]:
 
 
 @require_http_methods(["GET", "HEAD"])
+@in_person_zone
 def transparency_page(request: HttpRequest) -> HttpResponse:
     from complaints.vocabulary import DISCLOSED_KINDS, Source
 
@@ -83,6 +85,7 @@ def _measure_labels() -> dict[str, str]:
 
 
 @require_http_methods(["GET", "HEAD"])
+@in_person_zone
 def evidence_pack(request: HttpRequest, token: str) -> HttpResponse:
     try:
         ratelimit.check_client("public_track", request)

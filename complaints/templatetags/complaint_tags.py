@@ -35,3 +35,13 @@ def harm_labels(keys) -> str:
 @register.filter
 def reason_labels(codes) -> str:
     return "; ".join(reason_label(c) for c in codes or ())
+
+
+@register.simple_tag(takes_context=True)
+def crisis_support(context, harms) -> list:
+    """The crisis lines for a notice reporting a risk of self-harm, in the page's language."""
+    from django.utils import translation
+
+    from complaints.crisis import crisis_lines
+
+    return crisis_lines(harms, translation.get_language() or "en")
