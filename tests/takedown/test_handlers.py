@@ -85,3 +85,10 @@ def test_pages_keep_the_full_middleware_with_their_content_security_policy():
     assert "default-src" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
     assert b"<form" in content
+
+
+def test_an_unknown_address_under_a_machine_path_is_a_json_404():
+    status, headers, content = _call("/api/v1/screen/unknown/", b"{}")
+    assert status == 404
+    assert headers["content-type"].startswith("application/json")
+    assert json.loads(content)["error"]["code"] == "not_found"
