@@ -226,21 +226,23 @@ def scan_number(
     plus = start > 0 and folded[start - 1] == "+"
     # What is said before the number only matters for ten-digit numbers (and pieces).
     labelled = _context(folded, start) if len(digits) == 10 else UNLABELLED
-    groups = None
-    if not _PLAIN_RUN.fullmatch(raw):
-        groups = [(g.start(), g.end(), to_digits(g.group())) for g in DIGIT_GROUP.finditer(raw)]
-        if _DATE_OR_VERSION.search(raw) is not None:
-            blocked = _blocked_groups(groups, raw)
-            if blocked is None:
-                return
-            if blocked:
-                labelled = _context(folded, start)
-                scan_number_pieces(text, folded, start, raw, groups, blocked, plus, labelled, wanted, out)
-                return
+    # The groups of a run with separators, split only when needed: most runs are one
+    # number and never need them.
+    grouped = _PLAIN_RUN.fullmatch(raw) is None
+    if grouped and _DATE_OR_VERSION.search(raw) is not None:
+        groups = _groups_of_run(raw)
+        blocked = _blocked_groups(groups, raw)
+        if blocked is None:
+            return
+        if blocked:
+            labelled = _context(folded, start)
+            scan_number_pieces(text, folded, start, raw, groups, blocked, plus, labelled, wanted, out)
+            return
     hit = number_kind(digits, plus, raw, wanted, labelled)
     if hit is not None:
         _add_number(text, folded, start - plus, end, hit, out)
         return
+    raw_before_x = raw
     if digits[-1] == "X":
         # An X closing anything but an ID number is a letter after the number (or an
         # extension: "555-0123x45"); the run was not an ID number, so try a phone.
@@ -250,11 +252,17 @@ def scan_number(
         if hit is not None:
             _add_number(text, folded, start - plus, start + len(raw), hit, out)
             return
-        if groups is not None:
-            groups = [g for g in groups if g[1] <= len(raw)]
-    if len(digits) > 11 and groups is not None and len(groups) > 1 and not id_shaped(digits):
-        labelled = _context(folded, start)
-        scan_number_pieces(text, folded, start, raw, groups, set(), plus, labelled, wanted, out)
+    if len(digits) > 11 and grouped and not id_shaped(digits):
+        # After a dropped X, the groups are those within what is left of the run.
+        groups = [g for g in _groups_of_run(raw_before_x) if g[1] <= len(raw)]
+        if len(groups) > 1:
+            labelled = _context(folded, start)
+            scan_number_pieces(text, folded, start, raw, groups, set(), plus, labelled, wanted, out)
+
+
+def _groups_of_run(raw: str) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of each group of a run, see DIGIT_GROUP."""
+    return [(g.start(), g.end(), to_digits(g.group())) for g in DIGIT_GROUP.finditer(raw)]
 
 
 def scan_number_pieces(
