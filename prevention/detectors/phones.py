@@ -9,10 +9,11 @@ from functools import cache
 
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 
-from prevention.detectors.chars import ASCII_DIGIT_GROUP, LOOKALIKE_SET, PLAIN_NUMBER_CHARS
+from prevention.detectors.chars import ASCII_DIGIT_GROUP, LOOKALIKE_CHARS, PLAIN_NUMBER_CHARS
 from prevention.detectors.normalize import (
     DIGIT_EQUIVALENTS,
     DIGIT_LOOKALIKES,
+    char_class,
 )
 
 # Phone numbers are validated against libphonenumber's metadata for the country: the
@@ -199,8 +200,13 @@ def _groups_of(raw: str) -> tuple[int, ...]:
 _GAPS_KEPT = {ord(k): ord(v) for k, v in {**DIGIT_EQUIVALENTS, **DIGIT_LOOKALIKES}.items()}
 
 
+_LOOKALIKE = re.compile(char_class(LOOKALIKE_CHARS))
+
+
 def to_digits_keep_gaps(raw: str) -> str:
-    return raw if raw.isascii() and not any(c in LOOKALIKE_SET for c in raw) else raw.translate(_GAPS_KEPT)
+    if raw.isascii() and _LOOKALIKE.search(raw) is None:
+        return raw
+    return raw.translate(_GAPS_KEPT)
 
 
 # What is said before a number: a phone label, nothing in English prose, nothing in
