@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXED_IN_CODE = {"INSTALLED_APPS", "LOGGING", "CONTENT_SECURITY_POLICY", "CELERY_TASK_ACKS_LATE",
                  "CELERY_TASK_REJECT_ON_WORKER_LOST",
                  # Derived from EVIDENCE_MAX_FILES and EVIDENCE_MAX_FILE_BYTES.
-                 "REQUEST_MAX_BYTES"}
+                 "REQUEST_MAX_BYTES",
+                 # The host platform's machine calls and their middleware (takedown/handlers.py).
+                 "MACHINE_API_PATHS", "MACHINE_API_MIDDLEWARE"}
 # Read by the postgres image in docker-compose.yml, not by the product.
 POSTGRES_IMAGE = {"POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"}
 KEY = generate_key()
