@@ -1,4 +1,11 @@
-"""API routes of the hostplatform app, mounted under /api/v1/ (none yet: the platform
-receives webhooks and calls the other apps' endpoints)."""
+"""API routes of the hostplatform app, mounted under /api/v1/: the admin API of the group's
+platforms (the platforms themselves receive webhooks and call the other apps' endpoints)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from hostplatform import api
+
+urlpatterns = [
+    path("platforms/", api.PlatformListApi.as_view(), name="api-platforms"),
+    path("platforms/<int:pk>/", api.PlatformDetailApi.as_view(), name="api-platform"),
+]

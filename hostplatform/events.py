@@ -31,3 +31,29 @@ def delivery_retried(*, actor: str, delivery) -> AuditEvent:
 def demo_received(*, action, event: str, key: str, repeat: bool) -> AuditEvent:
     return DEMO_RECEIVED.record(actor=actors.platform("demo"), target=action,
                                 details={"event": event, "idempotency_key": key, "repeat": repeat})
+
+
+PLATFORM_CREATED = EventType("platform.created")
+PLATFORM_CHANGED = EventType("platform.changed")
+PLATFORM_SECRET_ADDED = EventType("platform.secret_added")
+PLATFORM_SECRETS_RETIRED = EventType("platform.secrets_retired")
+
+
+def platform_created(*, actor: str, platform) -> AuditEvent:
+    return PLATFORM_CREATED.record(actor=actor, target=platform, details={
+        "slug": platform.slug, "domains": list(platform.domains), "prefixes": list(platform.content_id_prefixes)})
+
+
+def platform_changed(*, actor: str, platform, fields: list[str]) -> AuditEvent:
+    return PLATFORM_CHANGED.record(actor=actor, target=platform, details={"slug": platform.slug, "fields": fields})
+
+
+def platform_secret_added(*, actor: str, platform, secret_id: int) -> AuditEvent:
+    # The secret itself never enters the log.
+    return PLATFORM_SECRET_ADDED.record(actor=actor, target=platform, details={"slug": platform.slug,
+                                                                                "secret_id": secret_id})
+
+
+def platform_secrets_retired(*, actor: str, platform, count: int) -> AuditEvent:
+    return PLATFORM_SECRETS_RETIRED.record(actor=actor, target=platform, details={"slug": platform.slug,
+                                                                                   "retired": count})

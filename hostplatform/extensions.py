@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from complaints import hooks as complaint_hooks
 from deadlines.models import Timer
 from deadlines.registry import timer_handlers
-from hostplatform import hooks, measures, services
+from hostplatform import demo, hooks, measures, platforms, selectors, services
 from hostplatform.models import WebhookDelivery
 from moderation import hooks as moderation_hooks
+from takedown.hooks import demo_seeders
+
+complaint_hooks.submitted.connect(platforms.complaint_submitted)
+complaint_hooks.tracking_sections.connect(selectors.tracking_section)
+moderation_hooks.case_panels.connect(selectors.case_panel)
+demo_seeders.connect(demo.seed_platforms)
 
 moderation_hooks.measure_taken.connect(measures.measure_taken)
 moderation_hooks.measure_lifted.connect(measures.measure_lifted)

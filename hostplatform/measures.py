@@ -13,6 +13,7 @@ from django.conf import settings
 
 from complaints import privacy
 from complaints.models import ComplaintItem
+from hostplatform import platforms
 from hostplatform.models import WebhookDelivery
 from hostplatform.services import webhook_enqueue
 from moderation import services as moderation
@@ -26,10 +27,17 @@ _EVENT_OF_KIND = {ItemAction.Kind.APPLY: WEBHOOK_APPLY, ItemAction.Kind.LIFT: WE
 
 
 def _send_item_actions(decision: Decision, items: Sequence[ComplaintItem], kind: str) -> None:
-    """One webhook per item, so the platform's answer for each item is tracked apart."""
+    """One webhook per item, to the platform the item is on, so each platform receives only
+    its own items and its answer for each is tracked apart. An item on a site outside the
+    group gets no webhook: its action says so."""
     actions = {a.item_id: a for a in ItemAction.objects.filter(decision=decision, kind=kind)}
+    routes = platforms.routes_of(items)
     reference = decision.complaint.reference
     for item in items:
+        platform = routes[item.pk].platform
+        if platform is None:
+            moderation.item_action_record(action_id=actions[item.pk].pk, state=ItemAction.State.OUTSIDE)
+            continue
         webhook_enqueue(
             event=_EVENT_OF_KIND[kind],
             payload={
@@ -42,6 +50,7 @@ def _send_item_actions(decision: Decision, items: Sequence[ComplaintItem], kind:
             },
             idempotency_key=f"decision-{decision.pk}-{kind}-item-{item.pk}",
             subject=actions[item.pk],
+            platform=platform,
         )
 
 
@@ -56,15 +65,15 @@ def measure_lifted(decision: Decision, items: Sequence[ComplaintItem], *, actor:
 
 
 def poster_notified(decision: Decision, notice: PosterNotice, token: str, items: Sequence[ComplaintItem]) -> None:
-    """``moderation.hooks.poster_notified``: forward the notice to the poster through the
-    platform, without the complainant's contact details (name, e-mail, phone, ID number)."""
+    """``moderation.hooks.poster_notified``: forward the notice to the poster through each
+    platform the items are on (each with only its own items), without the complainant's
+    contact details (name, e-mail, phone, ID number)."""
     complaint = decision.complaint
     # The complainant's words are forwarded without their (or the victim's) personal data.
     explanation, redactions = privacy.redact(complaint.explanation, complaint)
-    payload = {
+    common = {
         "case": complaint.reference,
         "decision_id": decision.pk,
-        "items": [{"id": i.pk, "url": i.url} for i in items],
         "notice": {
             "relationship": complaint.relationship,
             "disclosed_info": list(complaint.disclosed_info),
@@ -77,12 +86,21 @@ def poster_notified(decision: Decision, notice: PosterNotice, token: str, items:
         if notice.counter_notice_allowed else None,
         "appeal_url": f"{settings.PUBLIC_BASE_URL}/counter-notice/{token}/#appeal",
     }
-    webhook_enqueue(
-        event=WEBHOOK_POSTER_NOTICE,
-        payload=payload,
-        idempotency_key=f"decision-{decision.pk}-poster-notice",
-        subject=decision,
-    )
+    routes = platforms.routes_of(items)
+    by_platform: dict[int, tuple] = {}
+    for item in items:
+        platform = routes[item.pk].platform
+        if platform is not None:
+            by_platform.setdefault(platform.pk, (platform, []))[1].append(item)
+    for platform, own in by_platform.values():
+        key = f"decision-{decision.pk}-poster-notice"
+        webhook_enqueue(
+            event=WEBHOOK_POSTER_NOTICE,
+            payload={**common, "items": [{"id": i.pk, "url": i.url} for i in own]},
+            idempotency_key=key if platform.is_default else f"{key}-{platform.slug}",
+            subject=decision,
+            platform=platform,
+        )
 
 
 _STATE_OF_DELIVERY = {

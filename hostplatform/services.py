@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deadlines import timers
-from hostplatform import events, hooks, signing
-from hostplatform.models import DemoPlatformAction, WebhookDelivery
+from hostplatform import events, hooks, platforms, signing
+from hostplatform.models import DemoPlatformAction, Platform, WebhookDelivery
 from takedown import bodies
 from takedown.exceptions import ErrorCode, Forbidden, InvalidInput, NotFound
 
@@ -42,33 +42,42 @@ def max_attempts() -> int:
     return settings.HOST_PLATFORM_WEBHOOK_MAX_ATTEMPTS
 
 
-def target_url() -> str:
-    return settings.HOST_PLATFORM_WEBHOOK_URL
+def _platform(platform_id: int | None) -> Platform:
+    if platform_id is None:
+        return platforms.default_platform()
+    return Platform.objects.get(pk=platform_id)
 
 
-def receiver() -> str:
-    """Where deliveries go: ``"url"``, ``"demo"`` (the built-in platform, in-process) or
-    ``"none"`` (nowhere: deliveries wait, and /healthz says so)."""
-    if settings.HOST_PLATFORM_WEBHOOK_URL:
+def target_url(platform: Platform | None = None) -> str:
+    return platforms.webhook_url(platform or platforms.default_platform())
+
+
+def receiver(platform: Platform | None = None) -> str:
+    """Where a platform's deliveries go: ``"url"``, ``"demo"`` (the built-in platform,
+    in-process) or ``"none"`` (nowhere: deliveries wait, and /healthz says so)."""
+    if target_url(platform):
         return "url"
     return "demo" if settings.DEMO_PLATFORM else "none"
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=16)
 def _keys_for(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
     return tuple(signing.secret_bytes(secret) for secret in secrets)
 
 
-def signing_keys() -> tuple[bytes, ...]:
-    """The secrets' bytes, newest first (settings.WEBHOOK_SECRETS, checked at start-up)."""
-    return _keys_for(tuple(settings.WEBHOOK_SECRETS))
+def signing_keys(platform: Platform | None = None) -> tuple[bytes, ...]:
+    """A platform's active secrets' bytes, newest first (the default platform's are
+    settings.WEBHOOK_SECRETS, checked at start-up, until it has its own)."""
+    return _keys_for(tuple(platforms.active_secrets(platform or platforms.default_platform())))
 
 
 # --- Enqueue --------------------------------------------------------------------------------
 
 
-def webhook_enqueue(*, event: str, payload: dict, idempotency_key: str, subject) -> WebhookDelivery:
-    """Queue one instruction for the host platform. Call inside the caller's transaction.
+def webhook_enqueue(*, event: str, payload: dict, idempotency_key: str, subject,
+                    platform: Platform | None = None) -> WebhookDelivery:
+    """Queue one instruction for a host platform (the default one unless ``platform`` is
+    given). Call inside the caller's transaction.
 
     A repeated key returns the existing delivery untouched, so a retried caller never
     sends a second, different instruction under the same key. ``subject`` is a model
@@ -90,6 +99,7 @@ def webhook_enqueue(*, event: str, payload: dict, idempotency_key: str, subject)
                 event=event,
                 payload=payload,
                 idempotency_key=idempotency_key,
+                platform=platform,
                 subject_type=subject_type,
                 subject_id=subject_id,
                 next_attempt_at=now,
@@ -128,6 +138,7 @@ class Attempt:
     body: bytes
     idempotency_key: str
     number: int
+    platform_id: int | None = None
 
 
 def body_for(delivery: WebhookDelivery) -> bytes:
@@ -165,7 +176,8 @@ def _claim_attempt(delivery_id: int) -> Attempt | None:
         else:
             # The last attempt: if it dies mid-request, this timer escalates the delivery.
             timers.schedule(RETRY_TIMER, delivery, delivery.next_attempt_at, payload={"final": True})
-        return Attempt(delivery.pk, delivery.event, body_for(delivery), delivery.idempotency_key, delivery.attempts)
+        return Attempt(delivery.pk, delivery.event, body_for(delivery), delivery.idempotency_key, delivery.attempts,
+                       delivery.platform_id)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -195,23 +207,25 @@ def _read_answer(stream) -> str:
 
 
 def _send(attempt: Attempt) -> Answer:
-    """POST the signed body to the configured receiver."""
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "takedown-webhooks/1",
-        **signing.headers(signing_keys(), attempt.idempotency_key, int(time.time()), attempt.body),
-    }
-    if receiver() == "demo":
+    """POST the signed body to the platform's receiver, signed with its own secrets."""
+    platform = _platform(attempt.platform_id)
+    try:
+        keys = signing_keys(platform)
+        signed = signing.headers(keys, attempt.idempotency_key, int(time.time()), attempt.body)
+    except signing.SecretError as exc:
+        return Answer(0, error=f"{platform.slug}: {exc}")
+    headers = {"Content-Type": "application/json", "User-Agent": "takedown-webhooks/1", **signed}
+    if receiver(platform) == "demo":
         # The built-in demo platform, reached in-process so the embedded default needs
         # no web server to be listening for its own worker; the same checks run.
         try:
-            action = demo_platform_receive(body=attempt.body, headers=headers)
+            action = demo_platform_receive(body=attempt.body, headers=headers, platform=platform)
         except Forbidden as exc:
             return Answer(401, error=exc.message)
         except InvalidInput as exc:
             return Answer(400, error=exc.message)
         return Answer(200, body=json.dumps({"ok": True, "action": action.pk}))
-    request = urllib.request.Request(target_url(), data=attempt.body, headers=headers, method="POST")
+    request = urllib.request.Request(target_url(platform), data=attempt.body, headers=headers, method="POST")
     try:
         with _OPENER.open(request, timeout=settings.HOST_PLATFORM_WEBHOOK_TIMEOUT) as response:
             return Answer(response.status, body=_read_answer(response))
@@ -250,7 +264,8 @@ def _permanent(status: int) -> bool:
 
 def delivery_attempt(delivery_id: int) -> str:
     """Deliver once if due; record the result. Returns an outcome word (for the task log)."""
-    if receiver() == "none":
+    platform_id = WebhookDelivery.objects.filter(pk=delivery_id).values_list("platform_id", flat=True).first()
+    if receiver(_platform(platform_id)) == "none":
         return _wait_for_receiver(delivery_id)
     attempt = _claim_attempt(delivery_id)
     if attempt is None:
@@ -336,7 +351,7 @@ def delivery_retry_now(*, delivery: WebhookDelivery, actor: str) -> WebhookDeliv
 # --- The built-in demo host platform -------------------------------------------------------
 
 
-def demo_platform_receive(*, body: bytes, headers) -> DemoPlatformAction:
+def demo_platform_receive(*, body: bytes, headers, platform: Platform | None = None) -> DemoPlatformAction:
     """What the demo platform does with a webhook: verify it as any receiver would (Standard
     Webhooks signature and timestamp), record it once per webhook-id, answer.
 
@@ -345,7 +360,8 @@ def demo_platform_receive(*, body: bytes, headers) -> DemoPlatformAction:
     """
     if not settings.DEMO_PLATFORM:
         raise NotFound(_("There is no demo platform here."))
-    if not signing.verify(signing_keys(), headers, body, now=int(time.time())):
+    platform = platform or platforms.default_platform()
+    if not signing.verify(signing_keys(platform), headers, body, now=int(time.time())):
         raise Forbidden(_("Bad or missing signature."), code=ErrorCode.BAD_SIGNATURE)
     key = {str(k).lower(): v for k, v in headers.items()}[signing.ID_HEADER]
     try:
@@ -359,7 +375,7 @@ def demo_platform_receive(*, body: bytes, headers) -> DemoPlatformAction:
     now = timezone.now()
     with transaction.atomic():
         action, created = DemoPlatformAction.objects.select_for_update().get_or_create(
-            idempotency_key=key, defaults={"event": event, "payload": data, "received_at": now}
+            idempotency_key=key, defaults={"event": event, "payload": data, "received_at": now, "platform": platform}
         )
         if not created:
             action.times_received += 1

@@ -9,6 +9,7 @@ app_name = "hostplatform"
 
 urlpatterns = [
     path("demo-platform/webhook", views.demo_webhook, name="demo-webhook"),
+    path("demo-platform/<slug:slug>/webhook", views.demo_webhook, name="demo-platform-webhook"),
     path("demo-platform/", views.demo_log, name="demo-log"),
     path("staff/deliveries/", views.deliveries, name="deliveries"),
 ]

@@ -6,25 +6,32 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from audit import actors
 from hostplatform import services
-from hostplatform.models import DemoPlatformAction, WebhookDelivery
+from hostplatform.models import DemoPlatformAction, Platform, WebhookDelivery
 from moderation.models import ItemAction
 from moderation.services import REVIEWERS
 from takedown.access import staff_required
-from takedown.exceptions import DomainError, ErrorCode, json_error_response
+from takedown.exceptions import DomainError, ErrorCode, NotFound, json_error_response
 
 
 @csrf_exempt  # machine-to-machine: authenticated by the Standard Webhooks signature, not a cookie
 @require_POST
-def demo_webhook(request: HttpRequest) -> JsonResponse:
-    """The demo platform's receiving end; it exists only with settings.DEMO_PLATFORM on."""
+def demo_webhook(request: HttpRequest, slug: str = "") -> JsonResponse:
+    """A demo platform's receiving end (the default platform's, or the one named by ``slug``,
+    checked with that platform's secrets); it exists only with settings.DEMO_PLATFORM on."""
     try:
-        action = services.demo_platform_receive(body=request.body, headers=request.headers)
+        platform = None
+        if slug:
+            platform = Platform.objects.filter(slug=slug).first()
+            if platform is None or not settings.DEMO_PLATFORM:
+                raise NotFound(_("There is no demo platform here."))
+        action = services.demo_platform_receive(body=request.body, headers=request.headers, platform=platform)
     except DomainError as exc:
         status = 401 if exc.code == ErrorCode.BAD_SIGNATURE else exc.status
         return json_error_response(status, exc.code, exc.message)
@@ -37,7 +44,7 @@ def demo_log(request: HttpRequest) -> HttpResponse:
     if not settings.DEMO_PLATFORM:
         raise Http404("There is no demo platform here.")
     return render(request, "hostplatform/demo_log.html", {
-        "actions": DemoPlatformAction.objects.all()[:200],
+        "actions": DemoPlatformAction.objects.select_related("platform")[:200],
         "pending": WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING).count(),
     })
 

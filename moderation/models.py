@@ -161,6 +161,8 @@ class ItemAction(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
         ESCALATED = "escalated", _("Escalated")
+        # The item is on a site outside the group of platforms: nobody can carry it out.
+        OUTSIDE = "outside", _("Not on a participating platform")
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="item_actions")
     item = models.ForeignKey(ComplaintItem, on_delete=models.PROTECT, related_name="actions")

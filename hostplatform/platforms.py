@@ -1,0 +1,234 @@
+"""The platforms of the group: onboarding, secrets, accounts, and where each item goes."""
+
+from __future__ import annotations
+
+import base64
+import secrets as random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.actors import SYSTEM
+from complaints.models import Complaint, ComplaintItem
+from hostplatform import events, routing, signing
+from hostplatform.models import ItemRoute, Platform, PlatformAccount, PlatformSecret
+from moderation import accounts
+from takedown.exceptions import Conflict, ErrorCode, InvalidInput
+
+User = get_user_model()
+
+EDITABLE = ("name", "domains", "content_id_prefixes", "languages", "webhook_url", "dsa_platform_id",
+            "shares_staydown", "shares_signals", "active")
+
+
+def default_platform() -> Platform:
+    platform = Platform.objects.filter(is_default=True).first()
+    if platform is None:  # a database emptied by hand (flush): the migration's row again
+        platform, _created = Platform.objects.get_or_create(
+            slug="host", defaults={"name": "Host platform", "is_default": True}
+        )
+    return platform
+
+
+def platform_of_user(user) -> Platform:
+    """The platform a platform-role account acts for; accounts from before there were
+    several platforms act for the default one."""
+    account = PlatformAccount.objects.select_related("platform").filter(user_id=getattr(user, "pk", None)).first()
+    return account.platform if account is not None else default_platform()
+
+
+def platform_id_of_user(user) -> int:
+    cached = getattr(user, "_platform_id", None)
+    if cached is None:
+        cached = platform_of_user(user).pk
+        user._platform_id = cached
+    return cached
+
+
+# --- Webhook target and secrets -----------------------------------------------------------
+
+
+def webhook_url(platform: Platform | None) -> str:
+    if platform is None or platform.is_default:
+        return (platform.webhook_url if platform is not None else "") or settings.HOST_PLATFORM_WEBHOOK_URL
+    return platform.webhook_url
+
+
+def active_secrets(platform: Platform | None) -> list[str]:
+    """The platform's active secrets, newest first; the default platform without secrets
+    of its own uses ``WEBHOOK_SECRETS``."""
+    own = [s.secret for s in platform.secrets.filter(active=True)] if platform is not None else []
+    if own:
+        return own
+    return list(settings.WEBHOOK_SECRETS) if platform is None or platform.is_default else []
+
+
+def new_secret() -> str:
+    return signing.SECRET_PREFIX + base64.b64encode(random.token_bytes(32)).decode()
+
+
+def secret_add(*, platform: Platform, secret: str = "", actor: str = SYSTEM) -> str:
+    """Add an active signing secret (a rotation starts); returns it. Shown once."""
+    secret = secret or new_secret()
+    try:
+        signing.secret_bytes(secret)
+    except signing.SecretError as exc:
+        raise InvalidInput(_("A webhook secret is whsec_ followed by base64 of 24 to 64 bytes."),
+                           fields={"secret": [str(exc)]}) from exc
+    with transaction.atomic():
+        row = PlatformSecret.objects.create(platform=platform, secret=secret, created_at=timezone.now())
+        events.platform_secret_added(actor=actor, platform=platform, secret_id=row.pk)
+    return secret
+
+
+def secrets_retire_older(*, platform: Platform, keep: int = 1, actor: str = SYSTEM) -> int:
+    """End a rotation: keep the ``keep`` newest secrets active, retire the rest."""
+    with transaction.atomic():
+        active = list(platform.secrets.select_for_update().filter(active=True))
+        retired = [s.pk for s in active[keep:]]
+        PlatformSecret.objects.filter(pk__in=retired).update(active=False)
+        if retired:
+            events.platform_secrets_retired(actor=actor, platform=platform, count=len(retired))
+    return len(retired)
+
+
+# --- Onboarding ---------------------------------------------------------------------------
+
+
+def _clean_list(values, normalise, field: str) -> list[str]:
+    if isinstance(values, str):
+        values = [v for v in values.split(",")]
+    if not isinstance(values, (list, tuple)):
+        raise InvalidInput(_("Give a list."), fields={field: [_("A list of strings.")]})
+    cleaned = []
+    for raw in values:
+        value = normalise(str(raw)) if isinstance(raw, str) else ""
+        if not value:
+            raise InvalidInput(_("%(value)s is not valid here.") % {"value": str(raw)[:80]},
+                               fields={field: [_("%(value)s is not valid here.") % {"value": str(raw)[:80]}]})
+        if value not in cleaned:
+            cleaned.append(value)
+    return cleaned
+
+
+def clean_fields(data: dict) -> dict:
+    """Normalise the editable fields given (domains to IDNA host names, prefixes lower-case)."""
+    out = {k: v for k, v in data.items() if k in EDITABLE}
+    if "domains" in out:
+        out["domains"] = _clean_list(out["domains"], routing.normalise_host, "domains")
+    if "content_id_prefixes" in out:
+        out["content_id_prefixes"] = _clean_list(out["content_id_prefixes"], routing.normalise_prefix,
+                                                 "content_id_prefixes")
+    if "languages" in out:
+        out["languages"] = _clean_list(out["languages"], lambda v: v.strip().lower()[:16], "languages")
+    if out.get("webhook_url"):
+        parts = urlsplit(str(out["webhook_url"]).strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InvalidInput(_("The webhook URL must be an http:// or https:// address."),
+                               fields={"webhook_url": [_("An http:// or https:// address.")]})
+        out["webhook_url"] = str(out["webhook_url"]).strip()
+    return out
+
+
+def _check_unclaimed(platform_id: int | None, fields: dict) -> None:
+    """Two platforms cannot own the same host suffix or prefix: an item would have two owners."""
+    others = Platform.objects.exclude(pk=platform_id)
+    for other in others:
+        taken = set(fields.get("domains", ())) & set(other.domains)
+        taken |= set(fields.get("content_id_prefixes", ())) & set(other.content_id_prefixes)
+        if taken:
+            raise Conflict(_("%(site)s already belongs to %(platform)s.") % {
+                "site": sorted(taken)[0], "platform": other.name}, code=ErrorCode.CONFLICT)
+
+
+@dataclass(frozen=True)
+class NewPlatform:
+    platform: Platform
+    token: str
+    secret: str
+
+
+def platform_create(*, slug: str, name: str = "", actor: str = SYSTEM, **data) -> NewPlatform:
+    """A new platform with its API account (role platform), its token and a first secret."""
+    fields = clean_fields(data)
+    slug = (slug or "").strip().lower()
+    if not slug or not slug.replace("-", "").replace("_", "").isalnum() or len(slug) > 40:
+        raise InvalidInput(_("The slug is 1 to 40 letters, digits, '-' or '_'."), fields={"slug": [_("Invalid.")]})
+    with transaction.atomic():
+        _check_unclaimed(None, fields)
+        try:
+            with transaction.atomic():
+                platform = Platform.objects.create(slug=slug, name=name.strip() or slug, **fields)
+        except IntegrityError:
+            raise Conflict(_("A platform with this slug exists."), code=ErrorCode.CONFLICT) from None
+        token = accounts.api_token_create(username=f"platform-{slug}", platform=True, actor=actor)
+        PlatformAccount.objects.update_or_create(user=token.user, defaults={"platform": platform})
+        events.platform_created(actor=actor, platform=platform)
+        secret = secret_add(platform=platform, actor=actor)
+    return NewPlatform(platform, token.key, secret)
+
+
+def platform_update(*, platform: Platform, actor: str = SYSTEM, **data) -> Platform:
+    fields = clean_fields(data)
+    with transaction.atomic():
+        locked = Platform.objects.select_for_update().get(pk=platform.pk)
+        _check_unclaimed(locked.pk, fields)
+        changed = sorted(k for k, v in fields.items() if getattr(locked, k) != v)
+        for key, value in fields.items():
+            setattr(locked, key, value)
+        locked.save()
+        if changed:
+            events.platform_changed(actor=actor, platform=locked, fields=changed)
+    return locked
+
+
+# --- Routing ------------------------------------------------------------------------------
+
+
+def _owners() -> list[routing.Owner]:
+    return [routing.Owner(p.pk, p.domains, p.content_id_prefixes) for p in Platform.objects.filter(active=True)]
+
+
+def _catch_all() -> Platform | None:
+    """The default platform receives what no platform owns while it owns no site itself."""
+    platform = default_platform()
+    if platform.active and not platform.domains and not platform.content_id_prefixes:
+        return platform
+    return None
+
+
+def route_items(items: Iterable[ComplaintItem]) -> list[ItemRoute]:
+    """Fix which platform each item is on (idempotent: an item keeps its first route)."""
+    owners = _owners()
+    fallback = _catch_all()
+    routes = []
+    for item in items:
+        location = routing.location_of(item.url)
+        owner = routing.owner_of(location, owners)
+        platform_id = owner if owner is not None else (fallback.pk if fallback is not None else None)
+        route, _created = ItemRoute.objects.get_or_create(
+            item=item, defaults={"platform_id": platform_id, "site": location.site[:255] or item.url[:255]}
+        )
+        routes.append(route)
+    return routes
+
+
+def complaint_submitted(complaint: Complaint) -> None:
+    """``complaints.submitted``: route every item of the notice."""
+    route_items(complaint.items.all())
+
+
+def routes_of(items: Sequence[ComplaintItem]) -> dict[int, ItemRoute]:
+    """The route of each item, routing any item stored before there were routes."""
+    found = {r.item_id: r for r in ItemRoute.objects.select_related("platform").filter(item__in=list(items))}
+    missing = [item for item in items if item.pk not in found]
+    if missing:
+        for route in route_items(missing):
+            found[route.item_id] = route
+    return found
