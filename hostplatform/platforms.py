@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import secrets as random
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -170,6 +171,8 @@ def platform_create(*, slug: str, name: str = "", actor: str = SYSTEM, **data) -
         token = accounts.api_token_create(username=f"platform-{slug}", platform=True, actor=actor)
         PlatformAccount.objects.update_or_create(user=token.user, defaults={"platform": platform})
         events.platform_created(actor=actor, platform=platform)
+        forget_cached_routing()  # now for this transaction, again once committed
+        transaction.on_commit(forget_cached_routing)
         secret = secret_add(platform=platform, actor=actor)
     return NewPlatform(platform, token.key, secret)
 
@@ -185,37 +188,50 @@ def platform_update(*, platform: Platform, actor: str = SYSTEM, **data) -> Platf
         locked.save()
         if changed:
             events.platform_changed(actor=actor, platform=locked, fields=changed)
+            forget_cached_routing()  # now for this transaction, again once committed
+            transaction.on_commit(forget_cached_routing)
     return locked
 
 
 # --- Routing ------------------------------------------------------------------------------
 
 
-def _owners() -> list[routing.Owner]:
-    return [routing.Owner(p.pk, p.domains, p.content_id_prefixes) for p in Platform.objects.filter(active=True)]
+# Intake routes every notice: the group's sites are kept per process for this long, so a
+# notice costs no query for them. A platform changed here is seen at once in this process and
+# within this many seconds in the others.
+ROUTING_CACHE_SECONDS = 30.0
+_routing_cache: dict[str, tuple[float, list[routing.Owner], int | None]] = {}
 
 
-def _catch_all() -> Platform | None:
-    """The default platform receives what no platform owns while it owns no site itself."""
-    platform = default_platform()
-    if platform.active and not platform.domains and not platform.content_id_prefixes:
-        return platform
-    return None
+def forget_cached_routing() -> None:
+    _routing_cache.clear()
+
+
+def _routing_table() -> tuple[list[routing.Owner], int | None]:
+    """(owners of sites, the catch-all platform's id): the default platform receives what no
+    platform owns while it owns no site itself."""
+    now = time.monotonic()
+    hit = _routing_cache.get("table")
+    if hit is not None and now - hit[0] < ROUTING_CACHE_SECONDS:
+        return hit[1], hit[2]
+    active = list(Platform.objects.filter(active=True))
+    owners = [routing.Owner(p.pk, p.domains, p.content_id_prefixes) for p in active]
+    fallback = next((p.pk for p in active if p.is_default and not p.domains and not p.content_id_prefixes), None)
+    _routing_cache["table"] = (now, owners, fallback)
+    return owners, fallback
 
 
 def route_items(items: Iterable[ComplaintItem]) -> list[ItemRoute]:
-    """Fix which platform each item is on (idempotent: an item keeps its first route)."""
-    owners = _owners()
-    fallback = _catch_all()
+    """Fix which platform each item is on (idempotent: an item keeps its first route).
+    One insert for all the items; the routing table comes from the process's cache."""
+    owners, fallback = _routing_table()
     routes = []
     for item in items:
         location = routing.location_of(item.url)
         owner = routing.owner_of(location, owners)
-        platform_id = owner if owner is not None else (fallback.pk if fallback is not None else None)
-        route, _created = ItemRoute.objects.get_or_create(
-            item=item, defaults={"platform_id": platform_id, "site": location.site[:255] or item.url[:255]}
-        )
-        routes.append(route)
+        routes.append(ItemRoute(item=item, platform_id=owner if owner is not None else fallback,
+                                site=location.site[:255] or item.url[:255]))
+    ItemRoute.objects.bulk_create(routes, ignore_conflicts=True)
     return routes
 
 
@@ -229,6 +245,6 @@ def routes_of(items: Sequence[ComplaintItem]) -> dict[int, ItemRoute]:
     found = {r.item_id: r for r in ItemRoute.objects.select_related("platform").filter(item__in=list(items))}
     missing = [item for item in items if item.pk not in found]
     if missing:
-        for route in route_items(missing):
-            found[route.item_id] = route
+        route_items(missing)
+        found.update((r.item_id, r) for r in ItemRoute.objects.select_related("platform").filter(item__in=missing))
     return found

@@ -26,8 +26,10 @@ def _isolated(settings, tmp_path):
     settings.RATE_LIMITS_ENABLED = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from complaints.services import forget_cached_policy
+    from hostplatform.platforms import forget_cached_routing
     from moderation.services import forget_cached_suspensions
     forget_cached_policy()
+    forget_cached_routing()
     forget_cached_suspensions()
     try:
         cache.clear()
