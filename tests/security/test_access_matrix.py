@@ -134,6 +134,7 @@ ROUTES: dict[str, list[Probe]] = {
     "staff/referrals/<int:referral_id>/": [get("/staff/referrals/{missing}/", REV)],
     # The demo host platform: its webhook checks the signature, its log is for reviewers.
     "demo-platform/webhook": [post("/demo-platform/webhook", NOBODY)],
+    "demo-platform/<slug:slug>/webhook": [post("/demo-platform/host/webhook", NOBODY, exists=True)],
     "demo-platform/": [get("/demo-platform/", REV)],
     # API: intake and tracking
     "api/v1/complaints/": [post("/api/v1/complaints/", ALL)],
@@ -201,6 +202,10 @@ ROUTES: dict[str, list[Probe]] = {
     "api/v1/transparency/": [get("/api/v1/transparency/", ALL)],
     "api/v1/transparency.csv": [get("/api/v1/transparency.csv", ALL)],
     "api/v1/statements-of-reasons/": [get("/api/v1/statements-of-reasons/", REV | {"platform"})],
+    # API: the group's platforms (admins only; a platform's own token manages nothing)
+    "api/v1/platforms/": [get("/api/v1/platforms/", {"admin"}), post("/api/v1/platforms/", {"admin"})],
+    "api/v1/platforms/<int:pk>/": [get("/api/v1/platforms/{platform}/", {"admin"}, exists=True),
+                                   Probe("PATCH", "/api/v1/platforms/{platform}/", frozenset({"admin"}), exists=True)],
 }
 
 # Routes whose own access rules are tested where they live.
@@ -237,7 +242,7 @@ def test_every_route_has_a_row():
 def world(django_capture_on_commit_callbacks):
     from complaints import services as intake
     from complaints.vocabulary import Channel
-    from hostplatform.models import DemoPlatformAction
+    from hostplatform.models import DemoPlatformAction, Platform
     from moderation.models import CounterNotice
     from preservation.legal import register_legal_request
     from takedown import roles
@@ -297,6 +302,7 @@ def world(django_capture_on_commit_callbacks):
         "incident": incident.pk,
         "missing": MISSING,
         "other_ref": b.complaint.reference,
+        "platform": Platform.objects.get(is_default=True).pk,
     }
     return clients, tokens, values
 
@@ -324,8 +330,11 @@ def test_every_caller_gets_exactly_the_access_the_matrix_gives(world):
         for probe in ROUTES.get(route, []):
             for role, client in clients.items():
                 path = probe.path.format(token=tokens[role], **values)
-                call = client.post if probe.method == "POST" else client.get
-                response = call(path, {}, content_type="application/json") if probe.method == "POST" else call(path)
+                if probe.method in ("POST", "PATCH"):
+                    call = client.post if probe.method == "POST" else client.patch
+                    response = call(path, {}, content_type="application/json")
+                else:
+                    response = client.get(path)
                 outcome = classify(response, probe)
                 if not probe.check:
                     if outcome.startswith("server error"):
