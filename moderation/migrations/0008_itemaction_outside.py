@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0005_remove_itemaction_delivery'),
+        ('moderation', '0007_conversation_read_and_preferences'),
     ]
 
     operations = [
