@@ -136,12 +136,12 @@ def test_a_mail_server_failure_leaves_the_reply_due_so_the_retry_sends_it(submit
 
 def test_messages_are_ciphertext_in_the_database_and_erased_with_the_case(submit, moderator):
     complaint, _ = submit()
-    complaint_services.complaint_add_message(complaint=complaint, body="They came to room 501.")
-    reply = thread.complaint_reply(complaint=complaint, body="Room 501 is noted.", staff_user=moderator)
+    complaint_services.complaint_add_message(complaint=complaint, body="They came to room 501 on Xinhua Road.")
+    reply = thread.complaint_reply(complaint=complaint, body="Room 501 on Xinhua Road is noted.", staff_user=moderator)
     with connection.cursor() as cursor:
         cursor.execute("SELECT body FROM complaints_message WHERE complaint_id = %s", [complaint.pk])
         stored = [row[0] for row in cursor.fetchall()]
-    assert len(stored) == 2 and all(value.startswith("v1$") and "501" not in value for value in stored)
+    assert len(stored) == 2 and all(value.startswith("v1$") and "Xinhua" not in value for value in stored)
 
     Message.objects.filter(pk=reply.pk).update(emailed_at=None)
     counts = complaint_services.complaint_erase_personal_data(complaint=complaint, actor="system")

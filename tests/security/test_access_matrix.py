@@ -91,6 +91,10 @@ ROUTES: dict[str, list[Probe]] = {
     "staff/cases/<str:reference>/claim/": [post("/staff/cases/{ref}/claim/", REV, exists=True)],
     "staff/cases/<str:reference>/release/": [post("/staff/cases/{ref}/release/", REV, exists=True)],
     "staff/cases/<str:reference>/decide/": [post("/staff/cases/{ref}/decide/", REV, exists=True)],
+    "staff/cases/<str:reference>/reply/": [post("/staff/cases/{ref}/reply/", REV, exists=True)],
+    "staff/queue/next/": [get("/staff/queue/next/", REV)],
+    # One's own way of seeing evidence: no case data, any staff member.
+    "staff/preferences/evidence-view/": [post("/staff/preferences/evidence-view/", STAFF)],
     "staff/cases/<str:reference>/evidence/<int:pk>/": [
         get("/staff/cases/{ref}/evidence/{evidence}/", CASE_A, exists=True)
     ],
