@@ -21,11 +21,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from audit.events import public_labels
 from complaints.models import Complaint
 from complaints.selectors import TrackingSection, public_timeline
-from complaints.vocabulary import DISCLOSED_KINDS, HARMS
+from complaints.vocabulary import DISCLOSED_KINDS, HARMS, disclosed_label, harm_label
+from moderation.redress import redress_text
 from reports import events
 
 PACK_CACHE_SECONDS = 600
@@ -98,6 +100,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "本文件内容摘要（SHA-256）：{digest}。平台在生成本文件时已记录该摘要，可据此确认文件真实、未被改动。",
     ),
     "generated": ("Produced", "生成时间"),
+    "step": ("Step recorded", "已记录的处理步骤"),
     "page": ("Page", "第"),
 }
 
@@ -245,7 +248,9 @@ class _Writer:
             raise FontUnavailable
         self.zh, self.tz_name = zh, tz_name
         self._next = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
-        self._wrap = WrapMode.CHAR
+        # Lines break between words, so a Latin word is never cut; a run with no space (a
+        # Chinese sentence, a hash, an address) wider than the line is broken where it must be.
+        self._wrap = WrapMode.WORD
         pdf = self.pdf = FPDF(format="A4")
         pdf.set_auto_page_break(auto=True, margin=18)
         pdf.set_margins(18, 18, 18)
@@ -282,8 +287,15 @@ class _Writer:
     def field(self, label: str, value: str) -> None:
         self.para(f"{label}: {value or '—'}")
 
-    def listing(self, labels: list[str]) -> str:
-        return ("、" if self.zh else ", ").join(labels)
+    def listing(self, labels) -> str:
+        return ("、" if self.zh else ", ").join(str(label) for label in labels)
+
+    def event(self, code: str) -> str:
+        """A step of the timeline in words: the pack's own, else the event's public label."""
+        if code in EVENT_WORDS:
+            return self.word(code, EVENT_WORDS)
+        label = public_labels().get(code)
+        return str(label) if label is not None else self.word("step")
 
 
 def _write_report(w: _Writer, content: dict[str, Any], now: datetime) -> None:
@@ -301,9 +313,9 @@ def _write_report(w: _Writer, content: dict[str, Any], now: datetime) -> None:
     w.field(w.word("complainant"), content["complainant_name"])
     if content["victim_name"]:
         w.field(w.word("victim"), content["victim_name"])
-    w.field(w.word("disclosed"), w.listing(content["disclosed_labels"]))
-    if content["harm_labels"]:
-        w.field(w.word("harms"), w.listing(content["harm_labels"]))
+    w.field(w.word("disclosed"), w.listing(disclosed_label(k) for k in content["disclosed_info"]))
+    if content["harms"]:
+        w.field(w.word("harms"), w.listing(harm_label(h) for h in content["harms"]))
     w.field(w.word("explanation"), content["explanation"])
     if content["evidence_excerpt"]:
         w.field(w.word("excerpt"), content["evidence_excerpt"])
@@ -334,13 +346,13 @@ def _write_decisions(w: _Writer, content: dict[str, Any]) -> None:
         w.field(f"   {w.word('facts')}", decision["facts"])
         w.field(f"   {w.word('ground')}", decision["legal_ground"])
         w.field(f"   {w.word('reasons')}", decision["explanation"])
-        w.field(f"   {w.word('redress')}", decision["redress"])
+        w.field(f"   {w.word('redress')}", redress_text(decision["redress"]))
 
 
 def _write_timeline_and_verification(w: _Writer, content: dict[str, Any], digest: str) -> None:
     w.heading(w.word("timeline"))
     for entry in content["timeline"]:
-        w.para(f"{w.when(entry['at'])}  {w.word(entry['code'], EVENT_WORDS)}")
+        w.para(f"{w.when(entry['at'])}  {w.event(entry['code'])}")
 
     w.heading(w.word("verify"))
     w.para(w.word("verify_files"), 9)
@@ -352,12 +364,16 @@ def _write_timeline_and_verification(w: _Writer, content: dict[str, Any], digest
 
 def render_pdf(content: dict[str, Any], *, language: str, tz_name: str, digest: str, now: datetime) -> bytes:
     """The pack as a PDF, section by section, in ``language``; raises FontUnavailable without a font."""
-    writer = _Writer(content, zh=_is_zh(language), tz_name=tz_name, digest=digest)
-    _write_report(writer, content, now)
-    _write_locations_and_evidence(writer, content)
-    _write_decisions(writer, content)
-    _write_timeline_and_verification(writer, content, digest)
-    return bytes(writer.pdf.output())
+    zh = _is_zh(language)
+    # Vocabulary from the catalogue (kinds of information, harms, event names, redress)
+    # comes out in the victim's language, whatever the request's language is.
+    with translation.override("zh-hans" if zh else "en"):
+        writer = _Writer(content, zh=zh, tz_name=tz_name, digest=digest)
+        _write_report(writer, content, now)
+        _write_locations_and_evidence(writer, content)
+        _write_decisions(writer, content)
+        _write_timeline_and_verification(writer, content, digest)
+        return bytes(writer.pdf.output())
 
 
 class FontUnavailable(RuntimeError):

@@ -97,3 +97,41 @@ def test_without_a_font_the_pack_is_a_printable_page(client, db, monkeypatch):
     assert submission.complaint.reference in html and "https://social.example/p/1" in html
     event = AuditEvent.objects.get(code="evidence_pack.downloaded")
     assert event.details["format"] == "html" and event.details["content_sha256"] in html
+
+
+def test_chinese_pack_has_no_raw_codes_and_words_from_the_victims_language(client, db, senior):
+    """Kinds of information, harms, events and redress in Chinese, whatever the request's language."""
+    from django.utils import translation
+
+    from complaints.vocabulary import disclosed_label, harm_label
+    from moderation.redress import DEFAULT_REDRESS
+
+    submission = submit(language="zh-hans", disclosed=("home_address", "phone"), harms=("self_harm_risk", "threats"))
+    decide(submission.complaint, senior, "remove", redress=DEFAULT_REDRESS)
+    response = client.get(f"/track/{submission.token}/evidence-pack.pdf", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    text = _text(response.content)
+    compact = text.replace("\n", "").replace(" ", "")
+    for code in ("self_harm_risk", "home_address", "complaint.submitted", "decision.made", "in_force", "threats"):
+        assert code not in text, code
+    with translation.override("zh-hans"):
+        expected = [disclosed_label("home_address"), disclosed_label("phone"), harm_label("self_harm_risk"),
+                    harm_label("threats"), translation.gettext(DEFAULT_REDRESS), "收到举报", "处理决定"]
+    for words in expected:
+        assert words.replace(" ", "") in compact, words
+    assert "Report received" not in text and "Information disclosed" not in text
+
+
+def test_english_pack_breaks_lines_between_words_only():
+    from reports.evidence_pack import _Writer
+
+    long_words = "Publishing a home address without consent is unlawful and " * 8
+    content = {"reference": "TD-2026-000001"}
+    writer = _Writer(content, zh=False, tz_name="UTC", digest="0" * 64)
+    writer.para(long_words)
+    lines = [line.strip() for line in _text(bytes(writer.pdf.output())).splitlines() if line.strip()]
+    words = set(long_words.split())
+    body = [line for line in lines if not line.startswith("TD-")]
+    assert len(body) > 1  # it did wrap
+    for line in body:
+        assert set(line.split()) <= words, line
