@@ -1,6 +1,7 @@
-"""The product's URLs plus ``/bench/bare-insert``: the floor the intake is compared with.
+"""The product's URLs plus ``/bench/bare-insert`` and ``/bench/bare-insert-batch`` (100 rows in one
+INSERT): the floors the intake and the batch endpoint are compared with.
 
-The bare endpoint does what any Django endpoint storing a complaint must at least do
+The bare endpoints do what any Django endpoint storing a complaint must at least do
 (parse JSON, one INSERT, answer JSON) and nothing the product adds (validation,
 triage, deadlines, audit, several rows).
 """
@@ -25,7 +26,20 @@ def bare_insert(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"id": row_id}, status=201)
 
 
+@csrf_exempt
+def bare_insert_batch(request: HttpRequest) -> JsonResponse:
+    """The floor of the batch endpoint: parse a batch, one multi-row INSERT, answer the ids."""
+    bodies = json.loads(request.body)["complaints"]
+    values = ", ".join(["(%s, CURRENT_TIMESTAMP)"] * len(bodies))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO bench_bare (body, created_at) VALUES {values} RETURNING id",
+                       [json.dumps(body) for body in bodies])
+        ids = [row[0] for row in cursor.fetchall()]
+    return JsonResponse({"ids": ids}, status=201)
+
+
 urlpatterns = [
     path("bench/bare-insert", bare_insert),
+    path("bench/bare-insert-batch", bare_insert_batch),
     path("", include("takedown.urls")),
 ]

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import selectors, services
+from complaints.batch import complaint_submit_many
 from complaints.validators import MAX_ITEMS, validate_location, validate_timezone
 from complaints.vocabulary import DISCLOSED_KIND_KEYS, HARM_KEYS, Channel, Relationship
 from takedown import bodies, roles
@@ -109,7 +110,11 @@ class ComplaintIn(serializers.Serializer):
         return validate_timezone(value)
 
     def to_input(self) -> services.ComplaintInput:
-        v = self.validated_data
+        return self.input_from(self.validated_data)
+
+    @staticmethod
+    def input_from(v: dict[str, Any]) -> services.ComplaintInput:
+        """The service's input from validated data (``validated_data`` or ``run_validation``'s)."""
         complainant = v.get("complainant") or {}
         victim = v.get("victim") or {}
         return services.ComplaintInput(
@@ -307,30 +312,34 @@ class ComplaintBatchApi(APIView):
     def post(self, request: Request) -> Response:
         envelope = BatchIn(data=request.data)
         envelope.is_valid(raise_exception=True)
-        parsed: list[ComplaintIn] = []
+        # One serializer for the whole batch: its fields are built once, not per notice.
+        checker = ComplaintIn()
+        parsed: list[dict[str, Any]] = []
         errors: dict[str, Any] = {}
+        keys = []
         for index, raw in enumerate(envelope.validated_data["complaints"]):
-            item = ComplaintIn(data=raw)
-            if not item.is_valid():
-                errors[str(index)] = item.errors
-            elif not item.validated_data["client_key"]:
+            keys.append(raw.get("client_key"))
+            try:
+                value = checker.run_validation(raw)
+            except serializers.ValidationError as exc:
+                errors[str(index)] = exc.detail
+                continue
+            if not value["client_key"]:
                 errors[str(index)] = {"client_key": ["Required for batch filing."]}
-            parsed.append(item)
-        keys = [p.initial_data.get("client_key") for p in parsed]
+            parsed.append(value)
         duplicates = {k for k in keys if k and keys.count(k) > 1}
         if duplicates:
             errors["client_key"] = [f"Repeated in this batch: {', '.join(sorted(duplicates))}."]
         if errors:
             raise serializers.ValidationError({"complaints": errors})
-        results = []
-        for index, item in enumerate(parsed):
-            submission = services.complaint_submit(
-                data=item.to_input(), channel=Channel.BATCH, submitter=request.user
-            )
-            results.append(
-                {"index": index, "client_key": item.validated_data["client_key"], "created": submission.created}
-                | receipt(submission)
-            )
+        submissions = complaint_submit_many(
+            data=[ComplaintIn.input_from(item) for item in parsed], channel=Channel.BATCH, submitter=request.user
+        )
+        results = [
+            {"index": index, "client_key": item["client_key"], "created": submission.created}
+            | receipt(submission)
+            for index, (item, submission) in enumerate(zip(parsed, submissions, strict=True))
+        ]
         created = any(r["created"] for r in results)
         return Response({"results": results}, status=201 if created else 200)
 

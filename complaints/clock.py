@@ -29,8 +29,7 @@ RESPONSE_BREACH = "response_breach"
 RESPONSE_KINDS = (RESPONSE_REMINDER, RESPONSE_BREACH)
 
 
-def start(complaint: Complaint) -> None:
-    """Schedule a valid notice's reminders and its breach. Call inside its transaction."""
+def _timers(complaint: Complaint) -> list[Timer]:
     due = complaint.response_due_at
     rows = [
         Timer(kind=RESPONSE_REMINDER, target_type="complaint", target_id=complaint.pk, due_at=at,
@@ -38,7 +37,19 @@ def start(complaint: Complaint) -> None:
         for f, at in reminder_times(complaint.valid_at, due, complaint.policy.reminder_fractions)
     ]
     rows.append(Timer(kind=RESPONSE_BREACH, target_type="complaint", target_id=complaint.pk, due_at=due))
-    timers.schedule_many(rows)
+    return rows
+
+
+def start(complaint: Complaint) -> None:
+    """Schedule a valid notice's reminders and its breach. Call inside its transaction."""
+    timers.schedule_many(_timers(complaint))
+
+
+def start_many(complaints: list[Complaint]) -> None:
+    """``start`` for several valid notices stored together: their timers in one statement."""
+    rows = [row for complaint in complaints for row in _timers(complaint)]
+    if rows:
+        timers.schedule_many(rows)
 
 
 def restart(complaint: Complaint) -> None:

@@ -33,24 +33,32 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _submitted_details(complaint, channel: str, evidence_sha256: Sequence[str], items: int) -> dict:
+    return {
+        "reference": complaint.reference,
+        "channel": channel,
+        "source": complaint.source,
+        "status": complaint.status,
+        "missing": list(complaint.missing),
+        "priority": complaint.priority,
+        "priority_reasons": list(complaint.priority_reasons),
+        "policy_version": complaint.policy.version,
+        "response_due_at": _iso(complaint.response_due_at),
+        "items": items,
+        "evidence_sha256": list(evidence_sha256),
+    }
+
+
 def submitted(*, actor: str, complaint, channel: str, evidence_sha256: Sequence[str], items: int) -> AuditEvent:
-    return SUBMITTED.record(
-        actor=actor,
-        target=complaint,
-        details={
-            "reference": complaint.reference,
-            "channel": channel,
-            "source": complaint.source,
-            "status": complaint.status,
-            "missing": list(complaint.missing),
-            "priority": complaint.priority,
-            "priority_reasons": list(complaint.priority_reasons),
-            "policy_version": complaint.policy.version,
-            "response_due_at": _iso(complaint.response_due_at),
-            "items": items,
-            "evidence_sha256": list(evidence_sha256),
-        },
-    )
+    return SUBMITTED.record(actor=actor, target=complaint,
+                            details=_submitted_details(complaint, channel, evidence_sha256, items))
+
+
+def submitted_many(*, actor: str, complaints: Sequence[tuple[Any, int]], channel: str) -> list[AuditEvent]:
+    """``submitted`` for notices stored together, without evidence files: (complaint, item count)."""
+    return SUBMITTED.record_many(actor=actor, entries=[
+        (complaint, _submitted_details(complaint, channel, (), items)) for complaint, items in complaints
+    ])
 
 
 def became_valid(*, actor: str, complaint) -> AuditEvent:

@@ -19,6 +19,12 @@ submitted = Hook(
     "fn(complaint): a notice was stored, valid or not (its items are primed on the instance). "
     "E.g. propose a referral for a threat to life, assess serious circumstances.",
 )
+submitted_many = Hook(
+    "complaints.submitted_many",
+    "fn(complaints): several notices were stored together (the batch endpoint), each as "
+    "`submitted` describes. Every function connected to `submitted` has a form connected here "
+    "that does the same for each notice, writing what it can for all of them at once.",
+)
 complainant_activity = Hook(
     "complaints.complainant_activity",
     "fn(complaint): the complainant added evidence, details or a message (the complaint is "

@@ -13,6 +13,7 @@ from moderation import hooks as moderation_hooks
 from takedown.hooks import demo_seeders
 
 complaint_hooks.submitted.connect(platforms.complaint_submitted)
+complaint_hooks.submitted_many.connect(platforms.complaints_submitted)
 complaint_hooks.tracking_sections.connect(selectors.tracking_section)
 moderation_hooks.case_panels.connect(selectors.case_panel)
 demo_seeders.connect(demo.seed_platforms)

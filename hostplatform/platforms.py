@@ -240,6 +240,11 @@ def complaint_submitted(complaint: Complaint) -> None:
     route_items(complaint.items.all())
 
 
+def complaints_submitted(complaints: Sequence[Complaint]) -> None:
+    """``complaints.submitted_many``: route every item of the notices, in one insert."""
+    route_items([item for complaint in complaints for item in complaint.items.all()])
+
+
 def routes_of(items: Sequence[ComplaintItem]) -> dict[int, ItemRoute]:
     """The route of each item, routing any item stored before there were routes."""
     found = {r.item_id: r for r in ItemRoute.objects.select_related("platform").filter(item__in=list(items))}

@@ -124,6 +124,26 @@ def assess_complaint(complaint: Complaint, *, actor: str = SYSTEM, new: bool = F
     return row
 
 
+def assess_new_complaints(complaints: list[Complaint], *, actor: str = SYSTEM) -> None:
+    """``assess_complaint(c, new=True)`` for notices stored together (the batch endpoint).
+
+    The usual first result (level ``none``: no event, no priority raised, no referral) is
+    stored for all such notices in one insert; any other goes the single way.
+    """
+    now = timezone.now()
+    plain = []
+    for complaint in complaints:
+        result = seriousness.assess(complaint_facts(complaint, {}))
+        if result.level != seriousness.NONE or result.raise_priority or result.referrals:
+            assess_complaint(complaint, actor=actor, new=True)
+            continue
+        plain.append(Assessment(subject_type="complaint", subject_id=complaint.pk, staff_facts={},
+                                level=result.level, percent=min(result.percent, 2_000_000_000),
+                                result=result.as_dict(), computed_at=now))
+    if plain:
+        Assessment.objects.bulk_create(plain)
+
+
 def assess_incident(incident, *, actor: str = SYSTEM) -> Assessment:
     """(Re)assess an incident over all its cases; call when its membership changes."""
     from reports.referrals import propose_referral

@@ -16,6 +16,7 @@ from takedown.hooks import demo_seeders, staff_pages
 from takedown.navigation import StaffPage
 
 complaint_hooks.submitted.connect(intake.on_submitted)
+complaint_hooks.submitted_many.connect(intake.on_submitted_many)
 complaint_hooks.complainant_activity.connect(intake.on_complainant_activity)
 complaint_hooks.tracking_sections.connect(evidence_pack.tracking_section)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from audit.actors import SYSTEM
 from complaints.models import Complaint
 from reports import seriousness
-from reports.assessments import assess_complaint
+from reports.assessments import assess_complaint, assess_new_complaints
 from reports.referrals import propose_referral
 
 
@@ -21,6 +21,15 @@ def on_submitted(complaint: Complaint) -> None:
             automatic=True,
         )
     assess_complaint(complaint, new=True)
+
+
+def on_submitted_many(complaints: list[Complaint]) -> None:
+    """``on_submitted`` for notices stored together: referrals one by one, the first
+    assessments of the plain ones in one insert."""
+    for complaint in complaints:
+        if complaint.threat_to_life:
+            on_submitted(complaint)
+    assess_new_complaints([c for c in complaints if not c.threat_to_life])
 
 
 def on_complainant_activity(complaint: Complaint) -> None:

@@ -177,3 +177,22 @@ def test_audit_verify_finds_a_stored_tree_node_changed_behind_the_triggers():
     report = verify_log()
     assert not report.ok
     assert "leaves 16..31" in report.problems[0]
+
+
+def test_events_appended_together_are_logged_as_if_one_by_one():
+    from audit.services import audit_record_many
+
+    before = record(1)
+    with transaction.atomic():
+        together = audit_record_many(actor="system", code="test.batch",
+                                     entries=[(("thing", i), {"n": i, "word": "批"}) for i in range(4)])
+    after = record(1)
+    ids = [e.pk for e in before + together + after]
+    assert ids == sorted(ids) and len(set(ids)) == 6
+    for event in together:
+        stored = AuditEvent.objects.get(pk=event.pk)
+        assert stored.entry == event.entry and str(event.pk) in stored.entry
+        assert stored.details == {"n": int(stored.target_id), "word": "批"}
+    assert sequence_and_checkpoint().sequenced == 6
+    report = verify_log(deep=True)
+    assert report.ok, report.problems

@@ -397,3 +397,64 @@ def test_a_receipt_waits_in_the_outbox_while_the_mail_server_refuses(api_client,
     assert outbox.drain().done == 1
     assert len(mail.outbox) == 1 and body["tracking_url"] in mail.outbox[0].body
     assert not OutboxMessage.objects.exists()
+
+
+def test_a_batch_writes_each_table_once_and_every_notice_whole(api_client, flagger, django_assert_max_num_queries):
+    from deadlines.models import OutboxMessage
+    from reports.models import Assessment
+
+    _user, key = flagger
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api_client.post(URL + "batch/", {"complaints": [valid_payload(client_key="warm")]}, format="json")
+    batch = {"complaints": [
+        valid_payload(client_key=f"k{i}", items=[{"url": f"https://x.example/{i}/{j}"} for j in range(3)])
+        for i in range(20)
+    ]}
+    # The token and its groups, the keys already filed, savepoint, the audit ids, one insert
+    # each for the notices, items, audit events, timers, assessments and outbox, release:
+    # the same for 20 notices as for one.
+    with django_assert_max_num_queries(12):
+        response = api_client.post(URL + "batch/", batch, format="json")
+    assert response.status_code == 201
+    results = response.json()["results"]
+    assert [r["client_key"] for r in results] == [f"k{i}" for i in range(20)] and all(r["created"] for r in results)
+    complaints = list(Complaint.objects.filter(client_key__startswith="k").order_by("pk"))
+    assert [c.reference for c in complaints] == [r["reference"] for r in results]
+    for complaint in complaints:
+        assert [i.url for i in complaint.items.order_by("position")] == [f"https://x.example/{complaint.client_key[1:]}/{j}"
+                                                                       for j in range(3)]
+        assert Timer.objects.filter(target_type="complaint", target_id=complaint.pk, kind="response_breach",
+                                    due_at=complaint.response_due_at).exists()
+        assert AuditEvent.objects.filter(code="complaint.submitted", target_id=str(complaint.pk)).count() == 1
+        assert Assessment.objects.filter(subject_type="complaint", subject_id=complaint.pk).exists()
+    acknowledged = {m.args[0] for m in OutboxMessage.objects.filter(task="complaints.send_acknowledgement")}
+    assert {c.pk for c in complaints} <= acknowledged
+
+
+def test_a_batch_mixing_filed_and_new_keys_files_only_the_new(api_client, flagger):
+    _user, key = flagger
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    first = api_client.post(URL + "batch/", {"complaints": [valid_payload(client_key="b")]}, format="json").json()
+    batch = {"complaints": [valid_payload(client_key=k) for k in ("a", "b", "c")]}
+    results = api_client.post(URL + "batch/", batch, format="json").json()["results"]
+    assert [r["created"] for r in results] == [True, False, True]
+    assert results[1]["reference"] == first["results"][0]["reference"] and results[1]["tracking_url"] is None
+    assert all(r["tracking_url"] for r in (results[0], results[2]))
+    assert Complaint.objects.count() == 3
+
+
+def test_a_key_filed_concurrently_rolls_the_batch_back_to_one_by_one(flagger, monkeypatch):
+    from complaints import batch as batching
+    from complaints.services import ComplaintInput
+    from complaints.vocabulary import Channel
+
+    user, _key = flagger
+    data = [ComplaintInput(complainant_name="A", complainant_email="a@example.com", items=[("https://x.example/1", "")],
+                           disclosed_info=["home_address"], explanation="x", good_faith_declaration=True,
+                           client_key=k) for k in ("x", "y")]
+    monkeypatch.setattr(batching, "_already_filed", lambda data, submitter: {})  # the check ran before the other call
+    batching.complaint_submit_many(data=data[1:], channel=Channel.BATCH, submitter=user)
+    submissions = batching.complaint_submit_many(data=data, channel=Channel.BATCH, submitter=user)
+    assert [s.created for s in submissions] == [True, False]
+    assert Complaint.objects.count() == 2
+    assert AuditEvent.objects.filter(code="complaint.submitted").count() == 2

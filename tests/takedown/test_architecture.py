@@ -67,3 +67,12 @@ def test_modules_and_functions_stay_small():
                 if length > MAX_FUNCTION_LINES:
                     too_long.append(f"{relative}:{node.lineno} {node.name}(): {length} lines")
     assert not too_long, "split these:\n" + "\n".join(too_long)
+
+
+def test_every_function_on_submitted_has_its_batch_form():
+    """The batch endpoint calls ``submitted_many`` instead of ``submitted``: nothing may be skipped."""
+    from complaints import hooks
+
+    single = {fn.__module__ for fn in hooks.submitted.receivers}
+    batch = {fn.__module__ for fn in hooks.submitted_many.receivers}
+    assert single and single == batch
