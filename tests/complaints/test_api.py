@@ -411,9 +411,9 @@ def test_a_batch_writes_each_table_once_and_every_notice_whole(api_client, flagg
         for i in range(20)
     ]}
     # The token and its groups, the keys already filed, savepoint, the audit ids, one insert
-    # each for the notices, items, audit events, timers, assessments and outbox, release:
-    # the same for 20 notices as for one.
-    with django_assert_max_num_queries(12):
+    # each for the notices, items, item routes, audit events, timers, assessments and outbox,
+    # release: the same for 20 notices as for one.
+    with django_assert_max_num_queries(13):
         response = api_client.post(URL + "batch/", batch, format="json")
     assert response.status_code == 201
     results = response.json()["results"]
