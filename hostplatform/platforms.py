@@ -200,31 +200,45 @@ def platform_update(*, platform: Platform, actor: str = SYSTEM, **data) -> Platf
 # notice costs no query for them. A platform changed here is seen at once in this process and
 # within this many seconds in the others.
 ROUTING_CACHE_SECONDS = 30.0
-_routing_cache: dict[str, tuple[float, list[routing.Owner], int | None]] = {}
+_routing_cache: dict[str, tuple[float, RoutingTable]] = {}
+
+
+@dataclass(frozen=True)
+class RoutingTable:
+    owners: list[routing.Owner]
+    fallback: int | None  # the catch-all platform's id
+    default: int | None  # the default platform's id
+    sharing_staydown: frozenset[int]  # active platforms sharing staydown
 
 
 def forget_cached_routing() -> None:
     _routing_cache.clear()
 
 
-def _routing_table() -> tuple[list[routing.Owner], int | None]:
-    """(owners of sites, the catch-all platform's id): the default platform receives what no
-    platform owns while it owns no site itself."""
+def routing_table() -> RoutingTable:
+    """The group's sites and what each platform shares, from this process's cache. The default
+    platform receives what no platform owns while it owns no site itself."""
     now = time.monotonic()
     hit = _routing_cache.get("table")
     if hit is not None and now - hit[0] < ROUTING_CACHE_SECONDS:
-        return hit[1], hit[2]
+        return hit[1]
     active = list(Platform.objects.filter(active=True))
-    owners = [routing.Owner(p.pk, p.domains, p.content_id_prefixes) for p in active]
-    fallback = next((p.pk for p in active if p.is_default and not p.domains and not p.content_id_prefixes), None)
-    _routing_cache["table"] = (now, owners, fallback)
-    return owners, fallback
+    default = next((p for p in active if p.is_default), None)
+    table = RoutingTable(
+        owners=[routing.Owner(p.pk, p.domains, p.content_id_prefixes) for p in active],
+        fallback=default.pk if default and not default.domains and not default.content_id_prefixes else None,
+        default=default.pk if default else None,
+        sharing_staydown=frozenset(p.pk for p in active if p.shares_staydown),
+    )
+    _routing_cache["table"] = (now, table)
+    return table
 
 
 def route_items(items: Iterable[ComplaintItem]) -> list[ItemRoute]:
     """Fix which platform each item is on (idempotent: an item keeps its first route).
     One insert for all the items; the routing table comes from the process's cache."""
-    owners, fallback = _routing_table()
+    table = routing_table()
+    owners, fallback = table.owners, table.fallback
     routes = []
     for item in items:
         location = routing.location_of(item.url)

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit import actors
+from hostplatform import platforms
 from prevention import detection, interventions, selectors, signals
 from prevention.auth import CachedTokenAuthentication
 from prevention.models import CONTEXTS, Alert, Intervention
@@ -240,7 +241,8 @@ def _content_length(request) -> int:
 
 class ScreenView(HostPlatformView):
     def handle(self, data: Any, user) -> dict:
-        return screen(parse_screen_request(data), actor=actors.for_user(user)).as_dict()
+        return screen(parse_screen_request(data), actor=actors.for_user(user),
+                      platform_id=platforms.platform_id_of_user(user)).as_dict()
 
     @extend_schema(request=ScreenInput, responses=ScreenOutput, summary="Screen a text before publication")
     def post(self, request):

@@ -89,14 +89,16 @@ def parse_screen_request(data: Any) -> ScreenRequest:
     return ScreenRequest(text=text, context=context, language=language, author=author)
 
 
-def screen(request: ScreenRequest, *, actor: str) -> ScreenResult:
-    """Screen one text. ``actor``: the host platform's audit actor."""
+def screen(request: ScreenRequest, *, actor: str, platform_id: int | None = None) -> ScreenResult:
+    """Screen one text. ``actor``: the host platform's audit actor; ``platform_id``: the
+    platform of the group asking (its staydown is its own cases' and, if it shares staydown,
+    those of the other platforms sharing it; see ``staydown.staydown_matches``)."""
     protected = protected_set()
     found = scan(request.text, protected_names=protected.index)
     context = request.context
 
     lookups = [(f.type, f.normalized) for f in found if f.type in _STAYDOWN_KINDS]
-    under_staydown = staydown_matches(lookups) if lookups else {}
+    under_staydown = staydown_matches(lookups, platform_id=platform_id) if lookups else {}
 
     verdicts: list[str] = []
     findings: list[dict[str, Any]] = []

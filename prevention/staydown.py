@@ -28,6 +28,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.actors import SYSTEM
+from hostplatform import platforms
+from hostplatform.models import ItemRoute
 from prevention import events
 from prevention.detectors import normalize_value, scan
 from prevention.models import Fingerprint
@@ -150,21 +152,49 @@ def release_removed_values(decision: Any, *, actor: str = SYSTEM, reason: str = 
     return released
 
 
-def staydown_matches(pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+def staydown_matches(pairs: Sequence[tuple[str, str]], *, platform_id: int | None = None
+                     ) -> dict[tuple[str, str], str]:
     """Which (kind, normalized) pairs are under staydown, mapped to the oldest case's reference.
 
-    One indexed query for the whole text; none when there is nothing to look up.
+    ``platform_id``: the screening platform of the group. It is held to the values removed in
+    its own cases and, when it shares staydown, to those removed in the cases of every other
+    platform that shares it; None (a caller inside the desk) sees every case. One indexed
+    query for the whole text, and one more only when something matched; none when there is
+    nothing to look up.
     """
     if not pairs:
         return {}
     digests = {fingerprint_digest(kind, normalized): (kind, normalized) for kind, normalized in pairs}
-    rows = (
+    rows = list(
         Fingerprint.objects.filter(digest__in=list(digests), active=True)
         .order_by("-id")
-        .values_list("digest", "case_reference")
+        .values_list("digest", "case_reference", "complaint_id")
     )
+    if platform_id is not None and rows:
+        visible = cases_visible_to(platform_id, {complaint_id for _d, _r, complaint_id in rows})
+        rows = [row for row in rows if row[2] in visible]
     found: dict[tuple[str, str], str] = {}
-    for digest, reference in rows:
+    for digest, reference, _complaint_id in rows:
         # Ordered newest first, so the oldest case wins: the first decision that removed it.
         found[digests[digest]] = reference
     return found
+
+
+def cases_visible_to(platform_id: int, complaint_ids: set[int]) -> set[int]:
+    """Of these cases, those whose removed values hold on this platform: its own cases (an
+    item on it), and, if it shares staydown, the cases with an item on another platform that
+    shares it too. A case stored before items were routed is the default platform's."""
+    table = platforms.routing_table()
+    screening_shares = platform_id in table.sharing_staydown
+    routes = ItemRoute.objects.filter(item__complaint_id__in=complaint_ids).values_list(
+        "item__complaint_id", "platform_id")
+    visible: set[int] = set()
+    routed: set[int] = set()
+    for complaint_id, owner in routes:
+        routed.add(complaint_id)
+        if owner == platform_id or (screening_shares and owner in table.sharing_staydown):
+            visible.add(complaint_id)
+    unrouted = complaint_ids - routed
+    if unrouted and (table.default == platform_id or (screening_shares and table.default in table.sharing_staydown)):
+        visible |= unrouted
+    return visible
