@@ -215,10 +215,13 @@ class Performance:
     p90_hours: float | None
     breaches: int
     hours_to_act: list[float]
+    # Notices judged against their deadline: decided in the period, plus those whose
+    # deadline passed in the period with no decision yet (breached, so not within).
+    judged: int = 0
 
     @property
     def share_within(self) -> float | None:
-        return self.within_deadline / self.handled if self.handled else None
+        return self.within_deadline / self.judged if self.judged else None
 
 
 def performance(*, since: datetime | None = None, until: datetime | None = None, days: int = 90) -> Performance:
@@ -226,7 +229,9 @@ def performance(*, since: datetime | None = None, until: datetime | None = None,
 
     Time to act runs from validity (when the clock started) to the first decision;
     "within deadline" compares the first decision with the deadline as it finally
-    stood (moved by any time spent waiting for the complainant).
+    stood (moved by any time spent waiting for the complainant), and its share counts
+    only notices decided or breached in the period: a notice still open within its
+    deadline is neither.
     """
     until = until or timezone.now()
     since = since or until - timedelta(days=days)
@@ -236,19 +241,24 @@ def performance(*, since: datetime | None = None, until: datetime | None = None,
     notices = Complaint.objects.filter(pk__in=list(decided), valid_at__isnull=False).values_list(
         "pk", "valid_at", "response_due_at"
     )
+    judged_ids = set()
     for pk, valid_at, due_at in notices:
+        judged_ids.add(pk)
         decided_at = decided[pk]
         hours.append(max(0.0, (decided_at - valid_at).total_seconds() / 3600))
         if due_at is not None and decided_at <= due_at:
             within += 1
+    breached = Breach.objects.filter(breached_at__gte=since, breached_at__lt=until)
+    breached_undecided = set(breached.values_list("complaint_id", flat=True)) - judged_ids
     return Performance(
         since=since,
         until=until,
+        judged=len(judged_ids) + len(breached_undecided),
         handled=len(hours),
         within_deadline=within,
         median_hours=percentile(hours, 0.5),
         p90_hours=percentile(hours, 0.9),
-        breaches=Breach.objects.filter(breached_at__gte=since, breached_at__lt=until).count(),
+        breaches=breached.count(),
         hours_to_act=hours,
     )
 

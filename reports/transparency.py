@@ -140,6 +140,7 @@ def figures(period: Period) -> dict[str, Any]:
             "median_hours": _round(perf.median_hours),
             "p90_hours": _round(perf.p90_hours),
             "within_deadline": perf.within_deadline,
+            "judged_against_deadline": perf.judged,
             "share_within_deadline": _round(perf.share_within, 4),
         },
         "breaches": perf.breaches,

@@ -88,3 +88,39 @@ def test_page_speaks_chinese_when_asked(db):
     page = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/transparency/")
     html = page.content.decode()
     assert "透明度报告" in html and "按来源统计的通知" in html
+
+
+def _with_an_overdue_notice(senior):
+    """Two notices decided in time, one open within its deadline, one breached and undecided."""
+    from datetime import timedelta
+
+    from complaints.response_timers import breach_record
+
+    _world(senior)
+    late = submit(disclosed=["phone"], now=timezone.now() - timedelta(days=6)).complaint
+    assert late.response_due_at < timezone.now()
+    assert breach_record(complaint=late, due_at=late.response_due_at) is not None
+
+
+def test_within_the_deadline_counts_only_notices_decided_or_breached(db, senior):
+    _with_an_overdue_notice(senior)
+    report = figures(parse_period(None, None))
+    assert report["time_to_act"]["handled"] == 2
+    assert report["time_to_act"]["within_deadline"] == 2
+    assert report["time_to_act"]["judged_against_deadline"] == 3  # the open notice is not judged yet
+    assert report["time_to_act"]["share_within_deadline"] == round(2 / 3, 4)
+    assert report["breaches"] == 1
+
+
+def test_the_page_says_what_the_share_counts_and_lists_each_line_once(db, senior):
+    import re
+
+    _with_an_overdue_notice(senior)
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/transparency/").content.decode()
+    assert "66.7 %" in html
+    assert "Of 3 notices decided or breached in the period" in html
+    labels = re.findall(r"<dt>([^<]+)</dt>", html) + re.findall(r"<text[^>]*>([^<]+)</text>", html)
+    labels = [label.strip() for label in labels if not label.strip().isdigit()]
+    assert len(labels) == len(set(labels)), labels
+    for name in ("Deadline breaches", "Referrals to authorities", "reversed on appeal"):
+        assert html.lower().count(name.lower()) == 1, name
