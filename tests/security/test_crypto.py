@@ -248,17 +248,17 @@ def _raw(sql: str, params: list) -> list:
 def test_free_text_is_encrypted_at_rest_too():
     from complaints.services import complaint_add_message
 
-    complaint = file_complaint(evidence_excerpt="Lives at 12 Example Road, room 501").complaint
-    complaint_add_message(complaint=complaint, body="They came to room 501 last night.")
+    complaint = file_complaint(evidence_excerpt="Lives at 12 Example Road, room Quillwick").complaint
+    complaint_add_message(complaint=complaint, body="They came to room Quillwick last night.")
     stored = _raw("SELECT explanation, evidence_excerpt FROM complaints_complaint WHERE id = %s", [complaint.pk])
     stored += _raw("SELECT note FROM complaints_complaintitem WHERE complaint_id = %s", [complaint.pk])
     stored += _raw("SELECT body FROM complaints_message WHERE complaint_id = %s ORDER BY id DESC LIMIT 1", [complaint.pk])
     assert all(value.startswith(f"v1${crypto.newest_key_id()}$") for value in stored)
-    assert "501" not in " ".join(stored) and "school" not in " ".join(stored)
+    assert "Quillwick" not in " ".join(stored) and "school" not in " ".join(stored)
     fresh = Complaint.objects.get(pk=complaint.pk)
-    assert fresh.evidence_excerpt == "Lives at 12 Example Road, room 501"
+    assert fresh.evidence_excerpt == "Lives at 12 Example Road, room Quillwick"
     assert fresh.items.get().note == "her school"
-    assert fresh.messages.order_by("-id").first().body == "They came to room 501 last night."
+    assert fresh.messages.order_by("-id").first().body == "They came to room Quillwick last night."
 
 
 def test_free_text_migration_seals_clear_text_and_resumes():
