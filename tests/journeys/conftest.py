@@ -3,8 +3,9 @@
 ``product`` prepares a scratch ``TAKEDOWN_VAR_DIR`` the way the Makefile's ``run`` target
 does (``manage.py migrate``, ``createcachetable``, ``seed_demo``) and then starts
 ``python -m takedown.run`` (gunicorn, Celery worker and beat) on a free port, in its own
-process group, once per session. What ``seed_demo`` prints (staff accounts with their
-TOTP keys, API tokens, tracking links, the legal request) is parsed into ``Demo``.
+process group, once per session. ``PUBLIC_BASE_URL`` is left unset, as on a first
+``make run``: the links the product prints and sends must follow HOST and PORT. What
+``seed_demo`` prints (staff accounts with their TOTP keys, API tokens, tracking links, the legal request) is parsed into ``Demo``.
 
 The product under test always runs on its own scratch SQLite database and filesystem
 broker (``DATABASE_URL`` and ``REDIS_URL`` are removed from its environment), whichever
@@ -138,13 +139,13 @@ def product():
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL", "TEST_DB_NAME", "CELERY_TASK_ALWAYS_EAGER"}}
+           if key not in {"DATABASE_URL", "REDIS_URL", "TEST_DB_NAME", "CELERY_TASK_ALWAYS_EAGER",
+                          "PUBLIC_BASE_URL"}}
     env.update({
         "DJANGO_SETTINGS_MODULE": "takedown.settings",
         "TAKEDOWN_VAR_DIR": str(var_dir),
         "HOST": "127.0.0.1",
         "PORT": str(port),
-        "PUBLIC_BASE_URL": url,
         "PYTHONUNBUFFERED": "1",
     })
     prepared = Product(url=url, var_dir=var_dir, env=env, demo=Demo(output=""))
