@@ -1,6 +1,7 @@
-"""A moderator logs in with the second factor, finds a victim's new report in the queue,
-claims it and decides it with a statement of reasons; the victim's tracking page then
-shows the outcome."""
+"""A moderator logs in with the second factor, finds a victim's new report in the queue
+with its unread message, reads the message and answers it, claims the case by keyboard
+and decides it with a statement of reasons; the victim's tracking page then shows the
+reply and the outcome."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def test_moderator_claims_and_decides_a_new_report(product, demo, new_context, v
     assert page.locator("h1").inner_text() == "Review queue"
     row = page.locator(f"#queue-table tbody tr[data-reference='{filed.reference}']")
     assert row.locator(".priority").inner_text() == "P0"  # threats with a home address
+    assert row.get_attribute("data-unread") == "1"
+    assert "1 unread" in row.inner_text()
     visit.check(page, "queue")
 
     row.locator("a.case-link").click()
@@ -36,10 +39,28 @@ def test_moderator_claims_and_decides_a_new_report(product, demo, new_context, v
     assert "A thread shows my home address and says people should visit." in notice
     assert "https://forum.example/t/moderator-journey" in notice
     assert "screenshot.png" in page.locator("#evidence").inner_text()
+    # Revealed evidence is blurred and grey until the moderator asks to see it clearly.
+    page.locator("#evidence details.sensitive summary", has_text="screenshot.png").click()
+    image = page.locator("#evidence img.evidence-content")
+    image.wait_for()
+    assert "blur" in image.evaluate("element => getComputedStyle(element).filter")
+    message = page.locator("#conversation-list li[data-kind=message]", has_text="I am scared to go home.")
+    assert message.get_attribute("data-unread") == "1"
+    assert "Complainant" in message.inner_text()
+    # Deciding is locked until the case is the moderator's own.
+    assert page.locator("#decide-button").is_disabled()
     visit.check(page, "case")
 
-    page.locator("#claim-button").click()
+    page.locator("#reply-body").fill("Yes: we are reviewing your report now and will act on it today.")
+    page.locator("#reply-button").click()
+    page.locator("text=Reply sent").wait_for()
+    reply = page.locator("#conversation-list li", has_text="we are reviewing your report now")
+    assert "Desk (moderator)" in reply.inner_text()
+    assert page.locator("#conversation-list li[data-unread]").count() == 0
+
+    page.locator("body").press("c")  # the keyboard shortcut claims the case
     page.locator("#claim", has_text="Reviewed by moderator").wait_for()
+    assert page.locator("#decide-button").is_enabled()
     decide(page, measure="remove",
            facts="The thread shows a residential address next to a call to visit it.",
            legal_ground="Civil Code Art. 1034; PIPL Art. 28",
@@ -51,6 +72,8 @@ def test_moderator_claims_and_decides_a_new_report(product, demo, new_context, v
     visit.check(page, "decided")
 
     victim.goto(filed.tracking_url)
+    answer = victim.locator("#messages li", has_text="we are reviewing your report now").inner_text()
+    assert "moderator" not in answer.replace("A moderator", "")  # the desk answers, no staff name
     assert victim.locator("[data-status]").first.get_attribute("data-status") == "decided"
     outcome = victim.locator("#outcome").inner_text()
     assert "Remove the content" in outcome
