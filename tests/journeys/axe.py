@@ -10,7 +10,6 @@ step) into ``$TAKEDOWN_ARTIFACTS_DIR`` or ``var/journey-screenshots/``, then che
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -72,6 +71,14 @@ class PageChecker:
 
     def check(self, page, step: str) -> Path:
         """Photograph the page, then fail on serious or critical axe violations."""
+        shot = self.photograph(page, step)
+        violations = self.violations(page)
+        blocking = [v for v in violations if v["impact"] in BLOCKING]
+        assert not blocking, f"axe on {self.journey} / {step} ({page.url}):\n{describe(blocking)}"
+        return shot
+
+    def photograph(self, page, step: str) -> Path:
+        """Only the full-page screenshot, for a page the product does not write itself."""
         self.steps += 1
         folder = artifacts_dir() / self.journey
         if self.steps == 1 and folder.exists():
@@ -80,9 +87,6 @@ class PageChecker:
         name = f"{self.steps:02d}-{re.sub(r'[^a-z0-9]+', '-', step.lower()).strip('-')}.png"
         shot = folder / name
         page.screenshot(path=str(shot), full_page=True)
-        violations = self.violations(page)
-        blocking = [v for v in violations if v["impact"] in BLOCKING]
-        assert not blocking, f"axe on {self.journey} / {step} ({page.url}):\n{describe(blocking)}"
         return shot
 
     def violations(self, page) -> list[dict]:
@@ -112,7 +116,3 @@ class PageChecker:
             return copy.evaluate(RUN)
         finally:
             context.close()
-
-
-def dump(violations: list[dict]) -> str:
-    return json.dumps(violations, indent=1, ensure_ascii=False)
