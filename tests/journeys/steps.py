@@ -56,6 +56,20 @@ def evidence_file(folder: Path, name: str = "screenshot.png") -> Path:
     return path
 
 
+# The server accepts each code once (RFC 6238 section 5.2): a second login of the same
+# account waits for the next 30-second step rather than offer a spent code.
+_last_step: dict[str, int] = {}
+
+
+def fresh_code(account, step: int = 30) -> str:
+    now = time.time()
+    if int(now // step) <= _last_step.get(account.username, -1):
+        time.sleep(step - now % step + 0.2)
+        now = time.time()
+    _last_step[account.username] = int(now // step)
+    return totp(account.totp_hex, at=now, step=step)
+
+
 def staff_login(page, product, account, *, start: str = "/staff/") -> None:
     """Password, then the second factor computed from the account's printed TOTP key."""
     page.goto(f"{product.url}{start}")
@@ -63,7 +77,7 @@ def staff_login(page, product, account, *, start: str = "/staff/") -> None:
     page.locator("#id_password").fill(account.password)
     page.locator("button[type=submit].primary").click()
     page.locator("#id_code").wait_for()
-    page.locator("#id_code").fill(totp(account.totp_hex))
+    page.locator("#id_code").fill(fresh_code(account))
     page.locator("button[type=submit].primary").click()
     page.wait_for_url(lambda url: "/login" not in url)
 

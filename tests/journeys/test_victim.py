@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from pypdf import PdfReader
 
 from tests.journeys.steps import Report, evidence_file, fill_report
 
@@ -20,9 +21,10 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB", "timez
 
 WORDS = {
     "zh-hans": {"heading": "举报您被公开到网上的个人信息", "send": "提交举报", "switch": "简体中文",
+                "home_address": "家庭住址",
                 "received": "我们已收到您的举报", "status": "已受理", "crisis": "12356"},
     "en": {"heading": "Report your personal information posted online", "send": "Send report",
-           "switch": "English", "received": "We have received your report", "status": "Received",
+           "switch": "English", "home_address": "Home address", "received": "We have received your report", "status": "Received",
            "crisis": "988"},
 }
 OTHER = {"zh-hans": "en", "en": "zh-hans"}
@@ -87,6 +89,15 @@ def test_victim_files_a_report_and_follows_it(product, new_context, visit, tmp_p
     assert page.locator("#status .deadline time").inner_text().endswith(f"({zone})")
     assert "screenshot.png" in page.locator("#evidence").inner_text()
     visit.check(page, "tracking")
+
+    with page.expect_download() as waiting:
+        page.locator(".evidence-pack a[download]").click()
+    pack = tmp_path / "evidence-pack.pdf"
+    waiting.value.save_as(pack)
+    # The pack's embedded font maps glyphs two bytes wide; pypdf leaves a NUL before each.
+    text = "".join(p.extract_text() for p in PdfReader(pack).pages).replace("\x00", "")
+    assert reference in text
+    assert words["home_address"] in text  # the pack speaks the victim's language
 
 
 def test_every_printed_tracking_link_opens_its_report(product, demo, new_context, visit):
