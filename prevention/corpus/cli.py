@@ -12,7 +12,8 @@ from prevention.corpus.posts import generate
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="The evaluation corpus of the personal-information detectors, as JSON lines."
+        prog="python -m prevention.corpus",
+        description="The evaluation corpus of the personal-information detectors, as JSON lines.",
     )
     parser.add_argument("--out", required=True, help="JSON-lines file to write ('-' for stdout)")
     parser.add_argument("--n", type=int, default=2000, help="number of posts")
