@@ -45,8 +45,17 @@ def test_investigator_holds_exports_downloads_and_verifies(product, demo, new_co
 
     page = new_context().new_page()
     staff_login(page, product, demo.staff["investigator"])
-    assert page.url.endswith("/staff/legal-requests/")
+    assert page.url.endswith("/staff/legal-requests/")  # an investigator's home
+    nav = page.locator("header nav").inner_text()
+    assert "Legal requests" in nav and "Queue" not in nav
     visit.check(page, "legal requests")
+    refused = page.goto(f"{product.url}/staff/queue/")
+    assert refused.status == 403
+    assert page.locator("h1").inner_text() == "You may not open this page"
+    assert "Legal requests" in page.locator("header nav").inner_text()  # still the staff layout
+    visit.check(page, "queue refused")
+    page.locator("#forbidden-home").click()
+    page.wait_for_url("**/staff/legal-requests/")
     page.get_by_role("link", name="HD-2026-JOURNEY").click()
     page.locator("h1", has_text=f"{AUTHORITY} — HD-2026-JOURNEY").wait_for()
     assert filed.reference in page.locator("main ul").first.inner_text()
