@@ -18,6 +18,8 @@ from rest_framework.views import APIView
 from audit import actors
 from complaints.models import Complaint
 from complaints.selectors import complaint_by_reference
+from hostplatform import platforms
+from hostplatform.models import Platform
 from reports import referrals, transparency
 from reports.assessments import assessment_context, assessment_set_staff_facts
 from reports.dsa import BATCH_LIMIT
@@ -304,6 +306,20 @@ class StatementsBatchOut(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next batch; null at the end. Never an empty batch.")
 
 
+def _statements_platform(request: Request):
+    """(platform, slug for the next link): a platform's token gets its own statements only;
+    staff get the group's, or one platform's with ``?platform=<slug>``."""
+    if roles.has_role(request.user, roles.PLATFORM) and not roles.has_role(request.user, *roles.STAFF_ROLES):
+        return platforms.platform_of_user(request.user), ""
+    slug = request.query_params.get("platform", "")
+    if not slug:
+        return None, ""
+    platform = Platform.objects.filter(slug=slug).first()
+    if platform is None:
+        raise InvalidInput(_("No platform with this slug."), fields={"platform": [_("No platform with this slug.")]})
+    return platform, slug
+
+
 class StatementsOfReasonsApi(APIView):
     """Statements of reasons in batches of 1 to 100, ready for the DSA database's multiple
     endpoint (``{"statements": [...]}``). Follow ``next`` for the next batch; a batch is empty
@@ -318,6 +334,8 @@ class StatementsOfReasonsApi(APIView):
             OpenApiParameter("format", str, enum=["dsa"]),
             OpenApiParameter("after", int, description="Cursor: the `next_after` of the previous batch"),
             OpenApiParameter("limit", int, description=f"At most {BATCH_LIMIT}"),
+            OpenApiParameter("platform", str, description="Staff: one platform's statements (its slug), each "
+                             "under its own DSA platform identifier. A platform's token always gets its own."),
         ],
         responses=StatementsBatchOut,
     )
@@ -329,11 +347,13 @@ class StatementsOfReasonsApi(APIView):
             raise InvalidInput(_("after and limit must be whole numbers."), fields={"after": [_("Whole number.")]}) from exc
         if limit < 1 or limit > BATCH_LIMIT:
             raise InvalidInput(_("limit must be between 1 and %(n)s.") % {"n": BATCH_LIMIT}, fields={"limit": [f"1..{BATCH_LIMIT}"]})
-        batch = statements_batch(after=max(after, 0), limit=limit)
+        platform, slug = _statements_platform(request)
+        batch = statements_batch(after=max(after, 0), limit=limit, platform=platform)
         next_url = None
         if batch.next_after is not None:
+            also = f"&platform={slug}" if slug else ""
             next_url = request.build_absolute_uri(
-                f"{request.path}?format=dsa&after={batch.next_after}&limit={limit}"
+                f"{request.path}?format=dsa&after={batch.next_after}&limit={limit}{also}"
             )
         return Response({
             "statements": batch.statements,

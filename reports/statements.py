@@ -19,6 +19,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import QuerySet
 
+from hostplatform.models import ItemRoute
 from reports.dsa import BATCH_LIMIT, validate
 from takedown import countries
 
@@ -51,8 +52,25 @@ def puid_prefix() -> str:
     return prefix or "takedown"
 
 
-def puid_for(decision_id: int) -> str:
-    return f"{puid_prefix()}-decision-{decision_id}"
+def puid_for(decision_id: int, prefix: str | None = None) -> str:
+    return f"{prefix or puid_prefix()}-decision-{decision_id}"
+
+
+def platform_puid_prefix(platform) -> str:
+    """A platform's own puid prefix: its DSA platform identifier; the default platform without
+    one keeps ``DSA_PUID_PREFIX``; another platform without one its slug."""
+    own = re.sub(r"[^a-zA-Z0-9_-]", "-", platform.dsa_platform_id or "")
+    if own:
+        return own
+    return puid_prefix() if platform.is_default else platform.slug
+
+
+def platform_decisions(platform, decisions: QuerySet | None = None) -> QuerySet:
+    """The decisions with a measure on at least one item of this platform: its statements."""
+    queryset = decisions if decisions is not None else exported_decisions()
+    own = ItemRoute.objects.filter(platform=platform).values("item_id")
+    action_model = apps.get_model("moderation", "ItemAction")
+    return queryset.filter(pk__in=action_model.objects.filter(item_id__in=own).values("decision_id"))
 
 
 def scrub(text: str, names: list[str]) -> str:
@@ -87,19 +105,21 @@ class Withheld:
         return {"decision_id": self.decision_id, "puid": self.puid, "reason": self.reason, "errors": self.errors}
 
 
-def export(decision) -> dict[str, Any] | Withheld:
-    """The decision's statement, valid under the database's rules, or why it is withheld."""
+def export(decision, *, prefix: str | None = None) -> dict[str, Any] | Withheld:
+    """The decision's statement, valid under the database's rules, or why it is withheld.
+    ``prefix``: the puid prefix of the platform issuing it (default: ``DSA_PUID_PREFIX``)."""
     codes = list(decision.territorial_scope or [])
     _valid, invalid = countries.normalise(codes)
     if invalid:
-        return Withheld(decision.pk, puid_for(decision.pk), Reason.NOT_A_COUNTRY,
+        return Withheld(decision.pk, puid_for(decision.pk, prefix), Reason.NOT_A_COUNTRY,
                         {"territorial_scope": countries.scope_errors(codes)})
     scope = countries.eea_part(codes)
     if not scope:
-        return Withheld(decision.pk, puid_for(decision.pk), Reason.OUTSIDE_EEA, {
+        return Withheld(decision.pk, puid_for(decision.pk, prefix), Reason.OUTSIDE_EEA, {
             "territorial_scope": [f"No EU/EEA country in the decision's scope ({', '.join(codes)}): "
                                   "the database only records decisions with effect there."]})
     statement = statement_for(decision, scope)
+    statement["puid"] = puid_for(decision.pk, prefix)
     errors = validate(statement)
     if errors:
         return Withheld(decision.pk, statement["puid"], Reason.INVALID, errors)
@@ -189,7 +209,8 @@ def exported_decisions() -> QuerySet:
     return decision_model.objects.filter(measure__in=EXPORTED_MEASURES)
 
 
-def statements_batch(*, after: int = 0, limit: int = BATCH_LIMIT, decisions: QuerySet | None = None) -> Batch:
+def statements_batch(*, after: int = 0, limit: int = BATCH_LIMIT, decisions: QuerySet | None = None,
+                     platform=None) -> Batch:
     """Up to ``limit`` (1..100) valid statements of decisions with id > ``after``, in id order.
 
     A batch covers the decisions up to its last statement (up to the end for the last
@@ -199,7 +220,11 @@ def statements_batch(*, after: int = 0, limit: int = BATCH_LIMIT, decisions: Que
     more statement is seen (or the rows run out).
     """
     limit = max(1, min(int(limit), BATCH_LIMIT))
-    queryset = (decisions if decisions is not None else exported_decisions()).select_related("complaint").order_by("pk")
+    queryset = decisions if decisions is not None else exported_decisions()
+    prefix = None
+    if platform is not None:  # one platform's statements, under its own identifier
+        queryset, prefix = platform_decisions(platform, queryset), platform_puid_prefix(platform)
+    queryset = queryset.select_related("complaint").order_by("pk")
     statements: list[dict[str, Any]] = []
     decision_ids: list[int] = []
     withheld: list[Withheld] = []
@@ -208,7 +233,7 @@ def statements_batch(*, after: int = 0, limit: int = BATCH_LIMIT, decisions: Que
     while not more:
         rows = list(queryset.filter(pk__gt=cursor)[: limit + 1])
         for decision in rows:
-            outcome = export(decision)
+            outcome = export(decision, prefix=prefix)
             if isinstance(outcome, Withheld):
                 withheld_after_last.append(outcome)
                 continue
