@@ -228,3 +228,24 @@ def test_a_platform_that_does_not_answer_stays_pending_while_the_other_is_done(
     states = {p["slug"]: p["state"] for p in section["platforms"]}
     assert states["forum"] == "done" and states["video"] == "pending"
     assert section["outside_sites"] == []
+
+
+def test_each_demo_platform_accepts_only_webhooks_signed_with_its_own_secrets(db):
+    from hostplatform import services, signing
+
+    forum = platforms.platform_create(slug="forum", domains=["forum.example"])
+    video = platforms.platform_create(slug="video", domains=["video.example"])
+    body = json.dumps({"id": "k-1", "type": "measure.apply", "timestamp": "2026-01-01T00:00:00+00:00",
+                       "data": {"item": {"url": "https://forum.example/t/1"}}}).encode()
+
+    def post(slug, platform):
+        signed = signing.headers(services.signing_keys(platform), "k-1", int(time.time()), body)
+        headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in signed.items()}
+        return Client().post(f"/demo-platform/{slug}/webhook", body, content_type="application/json", **headers)
+
+    refused = post("forum", video.platform)  # signed with the video platform's secret
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "bad_signature"
+    accepted = post("forum", forum.platform)
+    assert accepted.status_code == 200 and accepted.json()["repeat"] is False
+    from hostplatform.models import DemoPlatformAction
+    assert DemoPlatformAction.objects.get().platform == forum.platform
