@@ -23,6 +23,8 @@ from takedown import roles
 from takedown.access import HasRole
 from takedown.exceptions import InvalidInput
 
+# A whole number as _int_param reads it (at most 19 digits).
+NATURAL = {"type": "integer", "minimum": 0, "maximum": 10**18}
 REGISTRARS = (roles.SENIOR_MODERATOR, roles.ADMIN)
 HOLDERS = (roles.SENIOR_MODERATOR, roles.ADMIN, roles.INVESTIGATOR)
 
@@ -62,7 +64,8 @@ class InclusionProofApi(APIView):
     permission_classes = [HasRole.of(*roles.STAFF_ROLES)]
 
     @extend_schema(
-        parameters=[OpenApiParameter("index", int, required=True), OpenApiParameter("tree_size", int, required=True)],
+        parameters=[OpenApiParameter("index", NATURAL, required=True),
+                    OpenApiParameter("tree_size", {**NATURAL, "minimum": 1}, required=True)],
         responses=InclusionProofOut,
     )
     def get(self, request):
@@ -81,7 +84,7 @@ class ConsistencyProofApi(APIView):
     permission_classes = [HasRole.of(*roles.STAFF_ROLES)]
 
     @extend_schema(
-        parameters=[OpenApiParameter("first", int, required=True), OpenApiParameter("second", int, required=True)],
+        parameters=[OpenApiParameter("first", NATURAL, required=True), OpenApiParameter("second", NATURAL, required=True)],
         responses=ConsistencyProofOut,
     )
     def get(self, request):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from audit import merkle
 from audit.models import MIN_STORED_LEVEL, Checkpoint, LogEntry, TreeNode
-from takedown.exceptions import InvalidInput, NotFound
+from takedown.exceptions import NotFound, Unprocessable
 
 _PLACEHOLDER = bytes(32)
 
@@ -69,8 +69,9 @@ def _with_stored_nodes(compute: Callable[[merkle.NodeGetter], list[bytes]]) -> l
 
 
 def _check_size(name: str, value: int, largest: int, *, minimum: int) -> None:
+    """A well-formed size or index the log (or the named tree) does not reach: 422."""
     if value < minimum or value > largest:
-        raise InvalidInput(
+        raise Unprocessable(
             _("%(name)s must be between %(minimum)s and %(largest)s.") % {"name": name, "minimum": minimum, "largest": largest},
             fields={name: [_("Must be between %(minimum)s and the log size %(largest)s.") % {"minimum": minimum, "largest": largest}]},
         )

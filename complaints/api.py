@@ -9,7 +9,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiRequest, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
@@ -35,7 +35,7 @@ BATCH_MAX = 100
 
 class ComplainantIn(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
@@ -87,7 +87,9 @@ class ComplaintIn(serializers.Serializer):
     explanation = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="", trim_whitespace=False)
     evidence_excerpt = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="", trim_whitespace=False)
     good_faith_declaration = serializers.BooleanField(required=False, default=False)
-    language = serializers.CharField(max_length=16, required=False, default="en")
+    # en…, zh… in any case and region (en-GB, zh_Hans, ZH-CN); stored as en or zh-hans.
+    language = serializers.RegexField(r"^([Ee][Nn]|[Zz][Hh])", max_length=16, required=False, default="en",
+                                      error_messages={"invalid": "Use 'en' or 'zh-hans'."})
     timezone = serializers.CharField(max_length=64, required=False, default="UTC")
     client_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
@@ -139,6 +141,16 @@ class ComplaintIn(serializers.Serializer):
 
 class BatchIn(serializers.Serializer):
     complaints = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=BATCH_MAX)
+
+
+class BatchComplaintIn(ComplaintIn):
+    client_key = serializers.CharField(max_length=100, help_text="The filer's own key: a repeat returns the first notice.")
+
+
+class BatchDocumentedIn(serializers.Serializer):
+    """What BatchIn takes, item by item (each item is checked apart, so errors name its index)."""
+
+    complaints = BatchComplaintIn(many=True, min_length=1, max_length=BATCH_MAX)
 
 
 # --- Output --------------------------------------------------------------------------------
@@ -224,8 +236,23 @@ def _files(request: Request) -> list[services.UploadedEvidence]:
 def _body(request: Request) -> Any:
     data = request.data
     if isinstance(data, QueryDict):
+        if "evidence" in data and "evidence" not in request.FILES:
+            raise InvalidInput(_("Evidence parts must be files."), fields={"evidence": [_("Send each file as a file part.")]})
         return _unflatten(data, set(request.FILES))
     return data
+
+
+class ComplaintUploadIn(serializers.Serializer):
+    """The multipart form of a complaint: the complaint as one JSON part, and its files."""
+
+    payload = ComplaintIn(required=False, help_text=(
+        "The complaint, as in the JSON form (a part of type application/json); or, instead, one part per "
+        "field with dotted names (`complainant.name`, `items[0][url]`)."))
+    evidence = serializers.ListField(child=serializers.FileField(), required=False,
+                                     help_text="Image or PDF files, one `evidence` part each.")
+
+
+COMPLAINT_UPLOAD = OpenApiRequest(ComplaintUploadIn, encoding={"payload": {"contentType": "application/json"}})
 
 
 # --- Views ---------------------------------------------------------------------------------
@@ -239,7 +266,7 @@ class ComplaintCreateApi(APIView):
     throttle_classes = [public_throttle("public_intake")]
 
     @extend_schema(
-        request={"application/json": ComplaintIn, "multipart/form-data": ComplaintIn},
+        request={"application/json": ComplaintIn, "multipart/form-data": COMPLAINT_UPLOAD},
         responses={201: ReceiptOut, 200: ReceiptOut},
         summary="File a complaint",
         description=(
@@ -268,6 +295,29 @@ class IsTrustedSubmitter(BasePermission):
         return roles.has_role(request.user, roles.TRUSTED_FLAGGER, roles.AUTHORITY)
 
 
+BATCH_OUT = inline_serializer(
+    "BatchOut",
+    {
+        "results": serializers.ListField(
+            child=inline_serializer(
+                "BatchResult",
+                {
+                    "index": serializers.IntegerField(),
+                    "client_key": serializers.CharField(),
+                    "created": serializers.BooleanField(),
+                    "reference": serializers.CharField(),
+                    "status": serializers.CharField(),
+                    "missing": serializers.ListField(child=serializers.CharField()),
+                    "priority": serializers.CharField(),
+                    "response_due_at": serializers.DateTimeField(allow_null=True),
+                    "tracking_url": serializers.CharField(allow_null=True),
+                },
+            )
+        )
+    },
+)
+
+
 class ComplaintBatchApi(APIView):
     """``POST /api/v1/complaints/batch/``: up to 100 notices, idempotent per ``client_key``."""
 
@@ -277,30 +327,10 @@ class ComplaintBatchApi(APIView):
     throttle_classes = [public_throttle("public_intake")]
 
     @extend_schema(
-        request=inline_serializer("BatchIn", {"complaints": serializers.ListField(child=ComplaintIn())}),
+        request=BatchDocumentedIn,
         responses={
-            201: inline_serializer(
-                "BatchOut",
-                {
-                    "results": serializers.ListField(
-                        child=inline_serializer(
-                            "BatchResult",
-                            {
-                                "index": serializers.IntegerField(),
-                                "client_key": serializers.CharField(),
-                                "created": serializers.BooleanField(),
-                                "reference": serializers.CharField(),
-                                "status": serializers.CharField(),
-                                "missing": serializers.ListField(child=serializers.CharField()),
-                                "priority": serializers.CharField(),
-                                "response_due_at": serializers.DateTimeField(allow_null=True),
-                                "tracking_url": serializers.CharField(allow_null=True),
-                            },
-                        )
-                    )
-                },
-            ),
-            200: OpenApiResponse(description="Every notice was a repeat of an earlier one."),
+            201: BATCH_OUT,
+            200: OpenApiResponse(BATCH_OUT, description="Every notice was a repeat of an earlier one."),
         },
         summary="File up to 100 complaints at once",
         description=(
@@ -346,6 +376,8 @@ class ComplaintBatchApi(APIView):
 
 class TrackingEvidenceIn(serializers.Serializer):
     excerpt = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    evidence = serializers.ListField(child=serializers.FileField(), required=False,
+                                     help_text="Image or PDF files, one `evidence` part each.")
 
 
 class TrackingMessageIn(serializers.Serializer):

@@ -43,6 +43,8 @@ def _send_item_actions(decision: Decision, items: Sequence[ComplaintItem], kind:
             payload={
                 "case": reference,
                 "decision_id": decision.pk,
+                "action_id": actions[item.pk].pk,
+                "report_url": f"{settings.PUBLIC_BASE_URL}/api/v1/item-actions/{actions[item.pk].pk}/report/",
                 "measure": decision.measure,
                 "item": {"id": item.pk, "url": item.url},
                 "territorial_scope": list(decision.territorial_scope),

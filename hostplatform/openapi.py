@@ -48,6 +48,10 @@ class ItemRef(serializers.Serializer):
 class MeasureData(serializers.Serializer):
     case = serializers.CharField(help_text="Case reference, e.g. TD-2026-000123")
     decision_id = serializers.IntegerField()
+    action_id = serializers.IntegerField(help_text="This item's action: report on it at `report_url`")
+    report_url = serializers.URLField(
+        help_text="`POST {\"outcome\": \"done\" | \"refused\", \"note\": ...}` here once the item is handled"
+    )
     measure = serializers.ChoiceField(choices=[m for m in Measure.values if m not in ("no_action", "request_info")])
     item = ItemRef()
     territorial_scope = serializers.ListField(
@@ -104,7 +108,7 @@ class InterventionData(serializers.Serializer):
 
 
 EVENTS = {
-    "measure.apply": (MeasureData, "Carry out a decided measure on one item, then confirm it."),
+    "measure.apply": (MeasureData, "Carry out a decided measure on one item, then report it done or refused."),
     "measure.lift": (MeasureData, "Lift a measure on one item (counter-notice, appeal, end date)."),
     "poster.notice": (PosterNoticeData, "Forward the notice and the statement of reasons to the poster."),
     "intervention.apply": (InterventionData, "Start an intervention (traffic limitation, interstitial, locks)."),

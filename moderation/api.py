@@ -54,7 +54,8 @@ def decision_json(d: Decision) -> dict[str, Any]:
         "replaces_decision_id": d.replaces_id,
         "statement_of_reasons": services.statement_of_reasons(d),
         "item_actions": [
-            {"item_id": a.item_id, "kind": a.kind, "state": a.state, "updated_at": a.updated_at}
+            {"id": a.pk, "item_id": a.item_id, "kind": a.kind, "state": a.state, "updated_at": a.updated_at,
+             "reported_at": a.reported_at, "platform_note": a.platform_note}
             for a in d.item_actions.all()
         ],
     }
@@ -134,11 +135,11 @@ class QueueApi(APIView):
         parameters=[
             OpenApiParameter("priority", str, enum=["P0", "P1", "P2"]),
             OpenApiParameter("status", str, enum=list(Complaint.OPEN_STATUSES)),
-            OpenApiParameter("kind", str, description="A kind of disclosed information"),
-            OpenApiParameter("language", str),
-            OpenApiParameter("overdue", int, description="1: only cases past their response deadline"),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int, description="1..100"),
+            OpenApiParameter("kind", str, enum=sorted(DISCLOSED_KIND_KEYS), description="A kind of disclosed information"),
+            OpenApiParameter("language", {"type": "string", "maxLength": 8}),
+            OpenApiParameter("overdue", int, enum=[0, 1], description="1: only cases past their response deadline"),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": selectors.PAGE_SIZE_MAX}),
         ],
         responses={200: dict},
     )
@@ -170,7 +171,9 @@ def parse_queue_query(params) -> tuple[selectors.QueueFilters, int, int]:
     kind = params.get("kind", "")
     if kind and kind not in DISCLOSED_KIND_KEYS:
         errors["kind"] = ["Unknown kind of information."]
-    language = params.get("language", "")[:8]
+    language = params.get("language", "")
+    if len(language) > 8:
+        errors["language"] = ["At most 8 characters."]
     try:
         page = int(params.get("page", 1) or 1)
         page_size = int(params.get("page_size", selectors.PAGE_SIZE_DEFAULT) or selectors.PAGE_SIZE_DEFAULT)
@@ -183,8 +186,10 @@ def parse_queue_query(params) -> tuple[selectors.QueueFilters, int, int]:
         errors["page"] = ["Out of range."]
     if errors:
         raise InvalidInput(_("The queue filters are invalid."), fields=errors)
-    overdue = params.get("overdue", "") in ("1", "true", "yes")
-    return selectors.QueueFilters(priority, status_, kind, language, overdue), page, page_size
+    overdue = params.get("overdue", "")
+    if overdue not in ("", "0", "1"):
+        raise InvalidInput(_("The queue filters are invalid."), fields={"overdue": ["0 or 1."]})
+    return selectors.QueueFilters(priority, status_, kind, language, overdue == "1"), page, page_size
 
 
 class CaseApi(APIView):
@@ -277,7 +282,7 @@ class DecisionsApi(APIView):
 class CounterNoticeIn(serializers.Serializer):
     token = serializers.CharField(max_length=100)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     statement = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
@@ -410,7 +415,7 @@ def _cases_for(references: list[str], user) -> list[Complaint]:
         complaint = complaint_by_reference(reference)
         (found if complaint is not None else unknown).append(complaint or reference)
     if unknown:
-        raise InvalidInput(_("Some cases do not exist."), fields={"cases": [f"Unknown: {', '.join(unknown)}"]})
+        raise NotFound(_("Some cases do not exist."), fields={"cases": [f"Unknown: {', '.join(unknown)}"]})
     return found
 
 
@@ -491,29 +496,41 @@ class IncidentDecisionsApi(APIView):
 class MisuseIn(serializers.Serializer):
     submitter_key = serializers.CharField(max_length=80)
     reason = serializers.CharField(max_length=5_000)
-    days = serializers.IntegerField(required=False, min_value=1, max_value=365)
 
 
-class MisuseStepApi(APIView):
+class MisuseSuspendIn(MisuseIn):
+    days = serializers.IntegerField(min_value=1, max_value=365)
+
+
+class MisuseWarnApi(APIView):
     permission_classes = [HasRole.of(*services.SENIORS)]
-    step = "warn"
 
-    @extend_schema(summary="Warn or suspend a submitter (DSA Art. 23)", request=MisuseIn, responses={200: dict})
+    @extend_schema(summary="Warn a submitter (DSA Art. 23)", request=MisuseIn, responses={200: dict})
     def post(self, request: Request) -> Response:
         incoming = MisuseIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        if self.step == "warn":
-            standing = services.misuse_warn(submitter_key=data["submitter_key"], user=request.user,
-                                            reason=data["reason"])
-        else:
-            if "days" not in data:
-                raise InvalidInput(_("Say how many days the suspension lasts."), fields={"days": [_("Required.")]})
-            standing = services.misuse_suspend(submitter_key=data["submitter_key"], user=request.user,
-                                               reason=data["reason"], days=data["days"])
-        return Response({"submitter_key": standing.submitter_key, "state": standing.state,
-                         "warned_at": standing.warned_at, "suspended_until": standing.suspended_until,
-                         "figures": services.misuse_figures(standing.submitter_key)})
+        standing = services.misuse_warn(submitter_key=data["submitter_key"], user=request.user, reason=data["reason"])
+        return Response(misuse_standing_json(standing))
+
+
+class MisuseSuspendApi(APIView):
+    permission_classes = [HasRole.of(*services.SENIORS)]
+
+    @extend_schema(summary="Suspend a warned submitter from filing (DSA Art. 23)", request=MisuseSuspendIn,
+                   responses={200: dict})
+    def post(self, request: Request) -> Response:
+        incoming = MisuseSuspendIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        standing = services.misuse_suspend(submitter_key=data["submitter_key"], user=request.user,
+                                           reason=data["reason"], days=data["days"])
+        return Response(misuse_standing_json(standing))
+
+
+def misuse_standing_json(standing) -> dict[str, Any]:
+    return {"submitter_key": standing.submitter_key, "state": standing.state, "warned_at": standing.warned_at,
+            "suspended_until": standing.suspended_until, "figures": services.misuse_figures(standing.submitter_key)}
 
 
 class MisuseFiguresApi(APIView):

@@ -25,6 +25,6 @@ urlpatterns = [
     re_path(r"^incidents/(?P<pk>\d+)/cases/?$", api.IncidentCasesApi.as_view(), name="api-incident-cases"),
     re_path(r"^incidents/(?P<pk>\d+)/decisions/?$", api.IncidentDecisionsApi.as_view(), name="api-incident-decisions"),
     path("misuse/", api.MisuseFiguresApi.as_view(), name="api-misuse"),
-    re_path(r"^misuse/warn/?$", api.MisuseStepApi.as_view(step="warn"), name="api-misuse-warn"),
-    re_path(r"^misuse/suspend/?$", api.MisuseStepApi.as_view(step="suspend"), name="api-misuse-suspend"),
+    re_path(r"^misuse/warn/?$", api.MisuseWarnApi.as_view(), name="api-misuse-warn"),
+    re_path(r"^misuse/suspend/?$", api.MisuseSuspendApi.as_view(), name="api-misuse-suspend"),
 ]

@@ -25,6 +25,8 @@ CLAIM_EXPIRED = EventType("case.claim_expired")
 DECIDED = EventType("decision.made", public_label=_("Decision taken"))
 INFO_REQUESTED = EventType("decision.info_requested", public_label=_("We asked you for more information"))
 ITEM_ACTION = EventType("decision.item_action")
+ITEM_ACTION_REPORTED = EventType("decision.item_action_reported",
+                                 public_label=_("The platform reported what it did with an item"))
 MEASURE_LIFTED = EventType("decision.measure_lifted")
 MEASURE_ENDED = EventType("decision.measure_ended")
 POSTER_NOTIFIED = EventType("poster.notified")
@@ -114,6 +116,14 @@ def item_action_changed(*, action, state: str) -> AuditEvent:
     return ITEM_ACTION.record(
         actor=actors.SYSTEM, target=("complaint", action.decision.complaint_id),
         details={"decision_id": action.decision_id, "item_id": action.item_id, "kind": action.kind, "state": state},
+    )
+
+
+def item_action_reported(*, actor: str, action) -> AuditEvent:
+    return ITEM_ACTION_REPORTED.record(
+        actor=actor, target=("complaint", action.decision.complaint_id),
+        details={"action_id": action.pk, "decision_id": action.decision_id, "item_id": action.item_id,
+                 "kind": action.kind, "state": action.state, "note": action.platform_note},
     )
 
 

@@ -163,12 +163,17 @@ class ItemAction(models.Model):
         ESCALATED = "escalated", _("Escalated")
         # The item is on a site outside the group of platforms: nobody can carry it out.
         OUTSIDE = "outside", _("Not on a participating platform")
+        REFUSED = "refused", _("Refused by the platform")
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="item_actions")
     item = models.ForeignKey(ComplaintItem, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.APPLY)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     updated_at = models.DateTimeField()
+    # The platform's own report (POST /api/v1/item-actions/<id>/report/): carried out or
+    # refused, and why. Once reported, delivery outcomes no longer change the state.
+    reported_at = models.DateTimeField(null=True, blank=True)
+    platform_note = models.CharField(max_length=2000, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -31,7 +31,7 @@ from preservation.records import (
 )
 from takedown import roles
 from takedown.access import HasRole
-from takedown.exceptions import Forbidden, InvalidInput, NotFound
+from takedown.exceptions import Forbidden, NotFound, Unprocessable
 
 REGISTRARS = (roles.SENIOR_MODERATOR, roles.ADMIN)
 HOLDERS = (roles.SENIOR_MODERATOR, roles.ADMIN, roles.INVESTIGATOR)
@@ -116,7 +116,7 @@ class LegalRequestListApi(APIView):
         users = list(get_user_model().objects.filter(username__in=v["investigators"]))
         unknown = sorted(set(v["investigators"]) - {u.get_username() for u in users})
         if unknown:
-            raise InvalidInput(_("Unknown investigator accounts."), fields={"investigators": [f"Unknown: {u}" for u in unknown]})
+            raise Unprocessable(_("Unknown investigator accounts."), fields={"investigators": [f"Unknown: {u}" for u in unknown]})
         created = legal.register_legal_request(
             actor_user=request.user,
             authority=v["authority"],
@@ -264,7 +264,7 @@ def hold_create(user, *, references: list[str], reason: str, legal_request_id: i
         complaint = complaint_by_reference(reference.strip())
         (complaints if complaint else unknown).append(complaint or reference)
     if unknown:
-        raise InvalidInput(_("Some cases do not exist."), fields={"cases": [f"Unknown case: {r}" for r in unknown]})
+        raise NotFound(_("Some cases do not exist."), fields={"cases": [f"Unknown case: {r}" for r in unknown]})
     legal_request = visible_request(user, legal_request_id) if legal_request_id else None
     if not roles.has_role(user, *REGISTRARS):
         outside = [c.reference for c in complaints if not legal.investigator_can_see(user, c)]

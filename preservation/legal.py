@@ -22,7 +22,7 @@ from preservation.exports import delete_export_files
 from preservation.models import LegalRequest
 from takedown import roles
 from takedown.crypto import blind_indexes
-from takedown.exceptions import Conflict, ErrorCode, InvalidInput
+from takedown.exceptions import Conflict, ErrorCode, NotFound, Unprocessable
 
 REQUEST_EXPIRY = "legal_request_expiry"
 
@@ -37,7 +37,7 @@ def _resolve_scope(references: list[str], victim: str) -> list[Complaint]:
         else:
             found[complaint.pk] = complaint
     if unknown:
-        raise InvalidInput(
+        raise NotFound(
             _("Some case references do not exist."),
             fields={"scope_references": [f"Unknown case: {r}" for r in unknown]},
         )
@@ -83,11 +83,12 @@ def register_legal_request(
     not_investigators = [u.username for u in investigators if not roles.has_role(u, roles.INVESTIGATOR)]
     if not_investigators:
         errors["investigators"] = [f"{name} is not an investigator." for name in not_investigators]
+    # Fields of the right types that do not make a request (blank, expired, no scope): 422.
     if errors:
-        raise InvalidInput(_("The legal request is incomplete."), fields=errors)
+        raise Unprocessable(_("The legal request is incomplete."), fields=errors)
     complaints = _resolve_scope(list(scope_references), scope_victim or "")
     if not complaints:
-        raise InvalidInput(_("No case matches the scope."), fields={"scope_victim": [_("No case of this victim.")]})
+        raise Unprocessable(_("No case matches the scope."), fields={"scope_victim": [_("No case of this victim.")]})
     actor = actors.for_user(actor_user)
     with transaction.atomic():
         if LegalRequest.objects.filter(authority=authority.strip(), reference_number=reference_number.strip()).exists():

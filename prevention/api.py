@@ -16,7 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
@@ -47,7 +47,7 @@ SIGNALS_MAX_BYTES = 4 * 1024 * 1024
 class ScreenInput(serializers.Serializer):
     text = serializers.CharField(max_length=MAX_TEXT_CHARS, allow_blank=True, trim_whitespace=False)
     context = serializers.ChoiceField(choices=CONTEXTS)
-    author = serializers.CharField(required=False, max_length=128)
+    author = serializers.CharField(required=False, allow_blank=True, max_length=128)
     language = serializers.ChoiceField(choices=LANGUAGES, required=False, default="en")
 
 
@@ -78,10 +78,16 @@ class ScreenOutput(serializers.Serializer):
     protection = ProtectionOutput(many=True)
 
 
+@extend_schema_field({"anyOf": [{"type": "string", "format": "date-time"}, {"type": "number"}]})
+class SignalTimeField(serializers.Field):
+    """Documentation only: signals.parse_signals reads the time."""
+
+
 class SignalInput(serializers.Serializer):
     type = serializers.ChoiceField(choices=signals.SIGNAL_TYPES)
     target = serializers.CharField(max_length=signals.MAX_TARGET_CHARS)
-    at = serializers.DateTimeField(required=False, help_text="ISO 8601 with offset, or seconds since the epoch")
+    at = SignalTimeField(required=False, allow_null=True,
+                         help_text="ISO 8601 with offset, or seconds since the epoch; absent or null: now")
 
 
 class SignalsInput(serializers.Serializer):
@@ -218,6 +224,8 @@ class HostPlatformView(APIView):
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = "application/json"
             response.renderer_context = {}
+            if isinstance(exc, drf_exceptions.MethodNotAllowed):
+                response["Allow"] = "POST"  # RFC 9110 §15.5.6: a 405 names the methods allowed
             return response.render()
 
     def _authenticate(self, request):

@@ -22,7 +22,7 @@ from hostplatform.services import webhook_enqueue
 from prevention import events
 from prevention.models import Alert, Intervention
 from prevention.protection import forget_cached_names
-from takedown.exceptions import Conflict, ErrorCode, InvalidInput
+from takedown.exceptions import Conflict, ErrorCode, InvalidInput, Unprocessable
 
 EXPIRY_TIMER = "intervention_expiry"
 MIN_DURATION = timedelta(minutes=1)
@@ -64,7 +64,7 @@ def _clean_params(kind: str, params: Any) -> dict[str, Any]:
         if unknown:
             errors.append(f"Unknown caps: {', '.join(sorted(unknown))}.")
         if not caps and not errors:
-            errors.append(f"Set at least one of {', '.join(TRAFFIC_CAPS)}.")
+            raise Unprocessable(_("Invalid traffic caps."), fields={"params": [f"Set at least one of {', '.join(TRAFFIC_CAPS)}."]})
         if errors:
             raise InvalidInput(_("Invalid traffic caps."), fields={"params": errors})
         return caps
@@ -129,14 +129,17 @@ def intervention_create(
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason or len(reason) > MAX_REASON_CHARS:
         errors["reason"] = [f"Say why, in at most {MAX_REASON_CHARS} characters."]
+    if errors:
+        raise InvalidInput(_("The intervention has invalid fields."), fields=errors)
+    # Well-formed fields that do not make an end time (neither given, or out of bounds): 422.
     if expires_at is None and duration is not None:
         expires_at = now + duration
     if expires_at is None:
-        errors["expires_at"] = ["Required: when the intervention ends."]
-    elif not MIN_DURATION <= expires_at - now <= MAX_DURATION:
-        errors["expires_at"] = ["Between one minute and 90 days from now."]
-    if errors:
-        raise InvalidInput(_("The intervention has invalid fields."), fields=errors)
+        raise Unprocessable(_("Say when the intervention ends."),
+                            fields={"expires_at": ["Required (or duration_minutes): when the intervention ends."]})
+    if not MIN_DURATION <= expires_at - now <= MAX_DURATION:
+        raise Unprocessable(_("The intervention ends too soon or too late."),
+                            fields={"expires_at": ["Between one minute and 90 days from now."]})
     clean = _clean_params(kind, params)
     with transaction.atomic():
         intervention = Intervention.objects.create(

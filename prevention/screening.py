@@ -67,8 +67,9 @@ def parse_screen_request(data: Any) -> ScreenRequest:
         raise InvalidInput(_("The body must be a JSON object."))
     text = data.get("text")
     context = data.get("context")
-    language = data.get("language") or "en"
-    author = data.get("author") or ""
+    # Absent: the defaults; anything else must be a string (checked below).
+    language = data.get("language", "en")
+    author = data.get("author", "")
     errors: dict[str, list[str]] = {}
     if not isinstance(text, str):
         errors["text"] = ["Required: the text to be published, as a string."]

@@ -260,6 +260,10 @@ def _assessment_out(complaint: Complaint, request: Request) -> dict[str, Any]:
 # --- Transparency ----------------------------------------------------------------------
 
 
+# The web page's form sends empty fields for "the default".
+DATE_OR_EMPTY = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]}
+
+
 class TransparencyApi(APIView):
     """Public figures for a period; JSON, or CSV with ``?format=csv`` or ``.csv``."""
 
@@ -270,8 +274,9 @@ class TransparencyApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: 90 days before 'to')"),
-            OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default: today)"),
+            OpenApiParameter("from", DATE_OR_EMPTY,
+                             description="First day (empty or absent: 90 days before 'to'); not after 'to'"),
+            OpenApiParameter("to", DATE_OR_EMPTY, description="Last day (empty or absent: today)"),
         ],
         responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
     )
@@ -331,24 +336,29 @@ class StatementsOfReasonsApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", str, enum=["dsa"]),
-            OpenApiParameter("after", int, description="Cursor: the `next_after` of the previous batch"),
-            OpenApiParameter("limit", int, description=f"At most {BATCH_LIMIT}"),
+            OpenApiParameter("format", str, enum=["dsa", "json"]),
+            OpenApiParameter("after", {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+                             description="Cursor: the `next_after` of the previous batch"),
+            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": BATCH_LIMIT}),
             OpenApiParameter("platform", str, description="Staff: one platform's statements (its slug), each "
                              "under its own DSA platform identifier. A platform's token always gets its own."),
         ],
         responses=StatementsBatchOut,
     )
     def get(self, request: Request) -> Response:
+        if request.query_params.get("format", "dsa") not in ("dsa", "json"):
+            raise InvalidInput(_("Unknown format."), fields={"format": ["dsa, json"]})
         try:
-            after = int(request.query_params.get("after", 0) or 0)
-            limit = int(request.query_params.get("limit", BATCH_LIMIT) or BATCH_LIMIT)
+            after = int(request.query_params.get("after", 0))
+            limit = int(request.query_params.get("limit", BATCH_LIMIT))
         except ValueError as exc:
             raise InvalidInput(_("after and limit must be whole numbers."), fields={"after": [_("Whole number.")]}) from exc
+        if not 0 <= after < 2**63:
+            raise InvalidInput(_("after is out of range."), fields={"after": ["0 to 2^63 - 1."]})
         if limit < 1 or limit > BATCH_LIMIT:
             raise InvalidInput(_("limit must be between 1 and %(n)s.") % {"n": BATCH_LIMIT}, fields={"limit": [f"1..{BATCH_LIMIT}"]})
         platform, slug = _statements_platform(request)
-        batch = statements_batch(after=max(after, 0), limit=limit, platform=platform)
+        batch = statements_batch(after=after, limit=limit, platform=platform)
         next_url = None
         if batch.next_after is not None:
             also = f"&platform={slug}" if slug else ""

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
 from complaints.vocabulary import DISCLOSED_KIND_KEYS
-from takedown.exceptions import InvalidInput
+from takedown.exceptions import InvalidInput, Unprocessable
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3660
@@ -63,11 +63,15 @@ def parse_period(raw_from: str | None, raw_to: str | None, *, today: date | None
     if errors:
         raise InvalidInput(_("The period is not valid."), fields=errors)
     end = end or today
-    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    try:
+        start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    except OverflowError:
+        raise Unprocessable(_("The period starts before the calendar does."), fields={"to": [_("Too early.")]}) from None
+    # Well-formed dates that do not make a period: 422, as the schema cannot say so.
     if start > end:
-        raise InvalidInput(_("The period ends before it starts."), fields={"from": [_("Must not be after 'to'.")]})
+        raise Unprocessable(_("The period ends before it starts."), fields={"from": [_("Must not be after 'to'.")]})
     if (end - start).days >= MAX_DAYS:
-        raise InvalidInput(_("The period is too long."), fields={"from": [f"At most {MAX_DAYS} days."]})
+        raise Unprocessable(_("The period is too long."), fields={"from": [f"At most {MAX_DAYS} days."]})
     return Period(start, end)
 
 

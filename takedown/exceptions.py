@@ -28,6 +28,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 logger = logging.getLogger(__name__)
@@ -87,6 +89,7 @@ class ErrorCode(StrEnum):
     REFERRAL_STATE = "referral_state"
     # Host platforms.
     BAD_SIGNATURE = "bad_signature"
+    ALREADY_REPORTED = "already_reported"
 
 
 class DomainError(Exception):
@@ -181,6 +184,10 @@ _DRF_CODES: dict[type[drf.APIException], ErrorCode] = {
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every exception a view raises comes through here."""
     headers: dict[str, str] = {}
+    request = context.get("request")
+    if request is not None:
+        # Errors are JSON whatever format the operation was asked for (CSV, DSA).
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     if isinstance(exc, DomainError):
         if isinstance(exc, RateLimited):
             headers["Retry-After"] = str(exc.retry_after)
@@ -230,3 +237,15 @@ def json_error_response(status: int, code: ErrorCode, message: str, **headers: s
     for key, value in headers.items():
         response[key.replace("_", "-")] = value
     return response
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, except that ``?format=`` naming no format the operation offers is
+    invalid input (400, naming the field) rather than a 404 for an address that exists."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Http404:
+            offered = sorted({r.format for r in renderers})
+            raise InvalidInput(_("Unknown format."), fields={"format": [f"One of: {', '.join(offered)}."]}) from None

@@ -373,9 +373,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only; the few operations that take files say so (multipart) themselves.
     "DEFAULT_PARSER_CLASSES": [
         "takedown.bodies.BoundedJSONParser",
-        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "takedown.exceptions.api_exception_handler",
@@ -384,6 +384,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["takedown.ratelimit.TokenThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # An unknown ``?format=`` is a 400 with the error shape, not DRF's bare 404.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "takedown.exceptions.ContentNegotiation",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Takedown API",
@@ -409,6 +411,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hostplatform.openapi.add_webhook_headers",
+        # Every operation's error responses, with the one error shape.
+        "takedown.openapi.add_error_responses",
     ],
 }
 

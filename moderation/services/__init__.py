@@ -48,9 +48,11 @@ from moderation.services.counter_notices import (
 )
 from moderation.services.decisions import (
     MEASURE_END,
+    REPORT_OUTCOMES,
     DecisionInput,
     decision_create,
     item_action_record,
+    item_action_report,
     measure_end,
     statement_of_reasons,
 )
@@ -73,13 +75,15 @@ from moderation.services.misuse import (
 )
 
 __all__ = [
-    "CLAIM_EXPIRY", "COUNTER_NOTICE_WAIT", "MEASURE_END", "MISUSE_SUSPENSION_END", "PROOF_KINDS", "REVIEWERS",
+    "CLAIM_EXPIRY", "COUNTER_NOTICE_WAIT", "MEASURE_END", "MISUSE_SUSPENSION_END", "PROOF_KINDS", "REPORT_OUTCOMES",
+    "REVIEWERS",
     "SENIORS", "UNLAWFUL_IN_ITSELF", "BulkResult", "CounterNoticeInput", "DecisionInput", "active_claim",
     "appeal_decide", "appeal_file", "case_version", "case_viewed", "claim_expire", "conversation_read_until",
     "conversation_reply", "conversation_viewed", "evidence_clear_for", "evidence_view_set", "claim_holder", "claim_minutes",
     "claim_release", "claim_take", "counter_notice_forward", "counter_notice_proof", "counter_notice_submit",
     "counter_notice_wait_ended", "decision_create", "erase_redress_personal_data", "forget_cached_suspensions",
-    "incident_add_cases", "incident_create", "incident_decide", "is_senior", "item_action_record", "measure_end",
+    "incident_add_cases", "incident_create", "incident_decide", "is_senior", "item_action_record", "item_action_report",
+    "measure_end",
     "misuse_figures", "misuse_recommended", "misuse_suspend", "misuse_suspension_end", "misuse_thresholds",
     "misuse_warn", "poster_notice_by_token", "refuse_if_suspended", "statement_of_reasons", "submitter_key_for",
 ]

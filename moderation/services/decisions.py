@@ -30,7 +30,7 @@ from moderation.services.common import (
     submitter_key_for,
 )
 from takedown import countries
-from takedown.exceptions import Conflict, ErrorCode, Forbidden, InvalidInput
+from takedown.exceptions import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
 
 MEASURE_END = "measure_end"
 
@@ -264,10 +264,40 @@ def item_action_record(*, action_id: int, state: str) -> ItemAction | None:
     action = ItemAction.objects.select_for_update().select_related("decision").filter(pk=action_id).first()
     if action is None or state not in ItemAction.State.values or action.state == state:
         return action
+    if action.reported_at is not None:
+        return action  # the platform's own report outranks what the delivery showed
     action.state = state
     action.updated_at = timezone.now()
     action.save(update_fields=["state", "updated_at"])
     events.item_action_changed(action=action, state=state)
+    return action
+
+
+REPORT_OUTCOMES = {"done": ItemAction.State.DONE, "refused": ItemAction.State.REFUSED}
+
+
+def item_action_report(*, action_id: int, outcome: str, note: str, actor: str) -> ItemAction:
+    """The host platform reports that it carried out (``done``) or refused an item's action.
+
+    Idempotent: the same report again changes nothing and records nothing. A different
+    outcome after a report is refused (409): the first report is on the record.
+    """
+    state = REPORT_OUTCOMES[outcome]
+    with transaction.atomic():
+        action = (ItemAction.objects.select_for_update().select_related("decision__complaint", "item")
+                  .filter(pk=action_id).first())
+        if action is None:
+            raise NotFound(_("No such item action."))
+        if action.reported_at is not None:
+            if action.state == state and action.platform_note == note:
+                return action
+            raise Conflict(_("This action was already reported as %(state)s.") % {"state": action.state},
+                           code=ErrorCode.ALREADY_REPORTED)
+        action.state = state
+        action.platform_note = note
+        action.reported_at = action.updated_at = timezone.now()
+        action.save(update_fields=["state", "platform_note", "reported_at", "updated_at"])
+        events.item_action_reported(actor=actor, action=action)
     return action
 
 

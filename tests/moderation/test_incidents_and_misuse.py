@@ -43,7 +43,7 @@ def test_incident_groups_cases_and_a_bulk_decision_reports_a_result_per_case(mod
 
 def test_incident_needs_known_cases_and_a_kind(moderator, post):
     response = post(moderator, "/api/v1/incidents/", {"title": "x", "kind": "same_leak", "cases": ["TD-2026-999999"]})
-    assert response.status_code == 400 and "cases" in response.json()["error"]["fields"]
+    assert response.status_code == 404 and "cases" in response.json()["error"]["fields"]
     assert post(moderator, "/api/v1/incidents/", {"title": "x", "kind": "nope"}).status_code == 400
     assert not Incident.objects.exists()
 

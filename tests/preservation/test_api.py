@@ -67,17 +67,18 @@ def test_investigator_sees_covered_cases_only_until_the_request_expires(make_com
     assert_error(ines.get(f"/api/v1/legal-requests/{request_id}/"), 404)
 
 
-def test_only_registrars_register_requests_and_bad_input_is_400(make_complaint, make_user, token_client):
+def test_only_registrars_register_requests_and_bad_values_are_422(make_complaint, make_user, token_client):
     complaint = make_complaint()
     make_user("ines", "investigator")
     moderator = token_client(make_user("mo", "moderator"))
     assert_error(_register(moderator, [complaint.reference], ["ines"]), 403)
     senior = token_client(make_user("sam", "senior_moderator"))
-    error = assert_error(_register(senior, ["TD-2026-999999"], ["ines"]), 400)
+    # Well-formed requests naming no case (404), or whose values do not make a request (422).
+    error = assert_error(_register(senior, ["TD-2026-999999"], ["ines"]), 404)
     assert "scope_references" in error["fields"]
-    error = assert_error(_register(senior, [complaint.reference], ["mo"]), 400)
+    error = assert_error(_register(senior, [complaint.reference], ["mo"]), 422)
     assert "investigators" in error["fields"]
-    error = assert_error(_register(senior, [complaint.reference], ["ines"], expires_at="2001-01-01T00:00:00Z"), 400)
+    error = assert_error(_register(senior, [complaint.reference], ["ines"], expires_at="2001-01-01T00:00:00Z"), 422)
     assert "expires_at" in error["fields"]
 
 

@@ -65,12 +65,15 @@ def test_csv_by_format_parameter_and_by_suffix(db, senior, api_client):
         assert ["measures.by_measure", "remove", "1"] in rows
 
 
-def test_bad_dates_are_a_400_in_the_one_error_shape(db, api_client):
-    for query in ("from=yesterday", "to=2026-13-01", "from=2026-05-01&to=2026-04-01"):
+def test_bad_dates_are_refused_in_the_one_error_shape(db, api_client):
+    # Not a date: 400. Dates that make no period (reversed, too long): 422.
+    for query, status, code in (("from=yesterday", 400, "invalid"), ("to=2026-13-01", 400, "invalid"),
+                                ("from=2026-05-01&to=2026-04-01", 422, "unprocessable"),
+                                ("from=1990-01-01&to=2026-04-01", 422, "unprocessable")):
         response = api_client.get(f"/api/v1/transparency/?{query}")
-        assert response.status_code == 400
+        assert response.status_code == status
         error = response.json()["error"]
-        assert error["code"] == "invalid" and error["fields"]
+        assert error["code"] == code and "from" in error["fields"] or "to" in error["fields"]
 
 
 def test_page_renders_svg_charts_and_a_period_form(db, senior):

@@ -195,6 +195,7 @@ ROUTES: dict[str, list[Probe]] = {
     # API: prevention (the host platform's calls need its token)
     "api/v1/screen/": [post("/api/v1/screen/", {"platform"})],
     "api/v1/signals/": [post("/api/v1/signals/", {"platform"})],
+    "api/v1/item-actions/<int:pk>/report/": [post("/api/v1/item-actions/{missing}/report/", {"platform"})],
     "api/v1/alerts/": [get("/api/v1/alerts/", REV)],
     "api/v1/interventions/": [get("/api/v1/interventions/", REV), post("/api/v1/interventions/", SEN)],
     r"api/v1/^interventions/(?P<pk>\d+)/lift/?$": [post("/api/v1/interventions/{missing}/lift", SEN)],

@@ -1,0 +1,66 @@
+"""The host platform reports what it did with each item's action (the webhook's report_url)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit import actors
+from moderation import services as moderation
+from moderation.models import ItemAction
+from takedown import roles
+from takedown.access import HasRole
+
+
+class ItemActionReportIn(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=sorted(moderation.REPORT_OUTCOMES),
+                                      help_text="done: carried out; refused: the platform will not carry it out")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                 help_text="Why, in the platform's words (shown to staff; required for refused)")
+
+    def validate(self, attrs):
+        if attrs["outcome"] == "refused" and not attrs["note"].strip():
+            raise serializers.ValidationError({"note": [_("Say why the platform refuses.")]})
+        return attrs
+
+
+class ItemActionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.CharField(source="decision.complaint.reference")
+    decision_id = serializers.IntegerField()
+    item_id = serializers.IntegerField()
+    item_url = serializers.CharField(source="item.url")
+    kind = serializers.ChoiceField(choices=ItemAction.Kind.values, help_text="apply or lift the measure")
+    state = serializers.ChoiceField(choices=ItemAction.State.values)
+    reported_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField(source="platform_note")
+
+
+class ItemActionReportApi(APIView):
+    """``POST /api/v1/item-actions/<id>/report/``: the platform confirms or refuses one item's
+    action (the ``action_id`` of a measure.apply or measure.lift webhook). Idempotent."""
+
+    permission_classes = [HasRole.of(roles.PLATFORM)]
+
+    @extend_schema(
+        summary="Report that an item's action was carried out or refused",
+        description=(
+            "Send once the item is handled. The same report again answers 200 with the same action and "
+            "records nothing new; a different outcome after a report is refused with 409. The case's "
+            "action state and the complainant's tracking page follow the report."
+        ),
+        request=ItemActionReportIn,
+        responses={200: ItemActionOut},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        incoming = ItemActionReportIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        action = moderation.item_action_report(
+            action_id=pk, outcome=incoming.validated_data["outcome"], note=incoming.validated_data["note"].strip(),
+            actor=actors.for_user(request.user),
+        )
+        return Response(ItemActionOut(action).data)
