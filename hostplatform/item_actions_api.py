@@ -14,6 +14,7 @@ from moderation import services as moderation
 from moderation.models import ItemAction
 from takedown import roles
 from takedown.access import HasRole
+from takedown.exceptions import Unprocessable
 
 
 class ItemActionReportIn(serializers.Serializer):
@@ -21,11 +22,6 @@ class ItemActionReportIn(serializers.Serializer):
                                       help_text="done: carried out; refused: the platform will not carry it out")
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
                                  help_text="Why, in the platform's words (shown to staff; required for refused)")
-
-    def validate(self, attrs):
-        if attrs["outcome"] == "refused" and not attrs["note"].strip():
-            raise serializers.ValidationError({"note": [_("Say why the platform refuses.")]})
-        return attrs
 
 
 class ItemActionOut(serializers.Serializer):
@@ -59,8 +55,12 @@ class ItemActionReportApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         incoming = ItemActionReportIn(data=request.data)
         incoming.is_valid(raise_exception=True)
+        outcome, note = incoming.validated_data["outcome"], incoming.validated_data["note"].strip()
+        if outcome == "refused" and not note:
+            # Well formed, but a refusal says why: 422.
+            raise Unprocessable(_("Say why the platform refuses."), fields={"note": [_("Say why the platform refuses.")]})
         action = moderation.item_action_report(
-            action_id=pk, outcome=incoming.validated_data["outcome"], note=incoming.validated_data["note"].strip(),
+            action_id=pk, outcome=outcome, note=note,
             actor=actors.for_user(request.user),
         )
         return Response(ItemActionOut(action).data)

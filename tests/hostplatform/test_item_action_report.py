@@ -105,7 +105,7 @@ def test_bad_reports_are_refused_in_the_error_shape(decided, platform):
     _submission, decision = decided
     action = ItemAction.objects.filter(decision=decision).first()
     no_reason = report(platform, action.pk, outcome="refused")
-    assert no_reason.status_code == 400 and "note" in no_reason.json()["error"]["fields"]
+    assert no_reason.status_code == 422 and "note" in no_reason.json()["error"]["fields"]
     unknown = report(platform, action.pk, outcome="maybe")
     assert unknown.status_code == 400 and "outcome" in unknown.json()["error"]["fields"]
     assert report(platform, 999_999, outcome="done").status_code == 404

@@ -19,6 +19,7 @@ import schemathesis
 from django.contrib.auth.models import Group, User
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from takedown import roles
 from takedown.wsgi import application
@@ -42,6 +43,27 @@ def token_for(role: str) -> str:
     return Token.objects.create(user=user).key
 
 
+# Operations whose inputs the product checks beyond what their schema can say, so that
+# Schemathesis still finds a schema-valid value the product refuses as malformed (400), or
+# a value it does not treat as wrong. Every other check runs on them; every other operation
+# runs every check.
+BEYOND_THE_SCHEMA: dict[str, str] = {
+    "POST /api/v1/complaints/": "item URLs are checked as web addresses or content IDs",
+    "POST /api/v1/complaints/batch/": "item URLs are checked as web addresses or content IDs",
+    "POST /api/v1/incidents/{id}/decisions/": "texts with NUL characters are refused",
+    "POST /api/v1/misuse/warn/": "a key of spaces is blank",
+    "POST /api/v1/screen/": "an over-long text is 413 (the body limit), not 400",
+    "GET /api/v1/queue/": "empty page and page_size mean the defaults (the page's links send them)",
+    "GET /api/v1/transparency.csv": "an empty format means the path's format",
+}
+
+
+def checks_for(case) -> dict:
+    if case.operation.label in BEYOND_THE_SCHEMA:
+        return {"excluded_checks": [positive_data_acceptance, negative_data_rejection]}
+    return {}
+
+
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -56,7 +78,7 @@ FUZZ = settings(
 @schema.parametrize()
 @FUZZ
 def test_api_anonymous(case):
-    case.call_and_validate()
+    case.call_and_validate(**checks_for(case))
 
 
 # Committed per request, as in production: one failing statement cannot poison the next example.
@@ -66,4 +88,4 @@ def test_api_anonymous(case):
 @FUZZ
 def test_api_as_token_client_of_each_role(case, role):
     token = Token.objects.filter(user__username=f"fuzz-{role}").values_list("key", flat=True).first()
-    case.call_and_validate(headers={"Authorization": f"Token {token or token_for(role)}"})
+    case.call_and_validate(headers={"Authorization": f"Token {token or token_for(role)}"}, **checks_for(case))
