@@ -28,7 +28,7 @@ from reports.seriousness import TIER_OF_KIND
 from reports.statements import statements_batch
 from takedown import roles
 from takedown.access import HasRole
-from takedown.exceptions import InvalidInput, NotFound
+from takedown.exceptions import InvalidInput, NotFound, Unprocessable
 from takedown.ratelimit import public_throttle
 
 CASE_ROLES = (roles.MODERATOR, roles.SENIOR_MODERATOR, roles.ADMIN)
@@ -320,8 +320,9 @@ def _statements_platform(request: Request):
     if not slug:
         return None, ""
     platform = Platform.objects.filter(slug=slug).first()
+    # A well-formed slug naming no platform of the group: 422, as for any value the records do not hold.
     if platform is None:
-        raise InvalidInput(_("No platform with this slug."), fields={"platform": [_("No platform with this slug.")]})
+        raise Unprocessable(_("No platform with this slug."), fields={"platform": [_("No platform with this slug.")]})
     return platform, slug
 
 

@@ -53,4 +53,4 @@ def test_staff_get_the_group_or_one_platform(group, settings):
     assert _puids(staff.get(URL)) == [f"{prefix}-decision-{both}", f"{prefix}-decision-{forum_only}"]
     assert _puids(staff.get(URL, {"platform": "video"})) == [f"video-eu-7-decision-{both}"]
     unknown = staff.get(URL, {"platform": "nosuch"})
-    assert unknown.status_code == 400 and unknown.json()["error"]["fields"]["platform"]
+    assert unknown.status_code == 422 and unknown.json()["error"]["fields"]["platform"]

@@ -55,6 +55,8 @@ BEYOND_THE_SCHEMA: dict[str, str] = {
     "POST /api/v1/screen/": "an over-long text is 413 (the body limit), not 400",
     "GET /api/v1/queue/": "empty page and page_size mean the defaults (the page's links send them)",
     "GET /api/v1/transparency.csv": "an empty format means the path's format",
+    "POST /api/v1/platforms/": "webhook URLs are checked as reachable http(s) addresses",
+    "PATCH /api/v1/platforms/{id}/": "webhook URLs are checked as reachable http(s) addresses",
 }
 
 
