@@ -38,6 +38,18 @@ def _isolated(settings, tmp_path):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Each test starts as a fresh process would: the broker believed up (a test that saw
+    it fail leaves the publisher pausing) and no cached platform routing."""
+    import takedown.tasks
+    from hostplatform.platforms import forget_cached_routing
+
+    takedown.tasks._broker_down_until = 0.0
+    forget_cached_routing()  # the group's sites, cached per process, may name rows a flush removed
+    yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _eager_celery():
     """Tasks run in-process unless a test starts a real worker (tests/fault)."""
