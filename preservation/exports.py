@@ -25,6 +25,7 @@ from audit.sequencer import checkpoint_covering, key_name, signing_key
 from complaints.models import Complaint
 from preservation import events
 from preservation.models import Export, LegalRequest
+from preservation.package_readme import package_guide
 from preservation.records import (
     case_events,
     complaint_record,
@@ -231,6 +232,10 @@ def _write_package(export: Export, progress: _Progress) -> None:
         progress=progress.bytes_written,
         expected_bytes=expected or None,
     ) as writer:
+        for guide_path, content, category, media_type in package_guide(
+            bag=export.bag_name, key_name=key_name(), public_key=signing_key().public_key()
+        ):
+            writer.add_bytes(guide_path, content, category, media_type)
         for complaint in complaints:
             base = f"data/cases/{complaint.reference}"
             evidence = evidence_by_case[complaint.pk]
