@@ -89,7 +89,6 @@ def test_the_shipped_key_is_the_platforms(package):
     assert serialization.load_pem_public_key(pem).public_bytes_raw() == public_key().public_bytes_raw()
 
 
-@pytest.mark.skipif(not (shutil.which("sha256sum") and shutil.which("openssl")), reason="sha256sum or openssl absent")
 def test_the_readme_commands_with_sha256sum_and_openssl_check_the_package(package, tmp_path):
     export, path = package
     _unpack(path, tmp_path / "unpacked")
