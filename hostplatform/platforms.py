@@ -224,6 +224,9 @@ def routing_table() -> RoutingTable:
         return hit[1]
     active = list(Platform.objects.filter(active=True))
     default = next((p for p in active if p.is_default), None)
+    if default is None and not Platform.objects.filter(is_default=True).exists():
+        default = default_platform()  # an emptied database: the migration's row again
+        active.append(default)
     table = RoutingTable(
         owners=[routing.Owner(p.pk, p.domains, p.content_id_prefixes) for p in active],
         fallback=default.pk if default and not default.domains and not default.content_id_prefixes else None,
