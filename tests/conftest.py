@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 from datetime import timedelta
@@ -25,12 +26,6 @@ def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.RATE_LIMITS_ENABLED = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    from complaints.services import forget_cached_policy
-    from hostplatform.platforms import forget_cached_routing
-    from moderation.services import forget_cached_suspensions
-    forget_cached_policy()
-    forget_cached_routing()
-    forget_cached_suspensions()
     try:
         cache.clear()
     except Exception:
@@ -41,13 +36,31 @@ def _isolated(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
     """Each test starts as a fresh process would: the broker believed up (a test that saw
-    it fail leaves the publisher pausing) and no cached platform routing."""
+    it fail leaves the publisher pausing) and nothing cached from rows an earlier test's
+    flush removed (platform routing, screening rules, protected names, tokens, policies)."""
     import takedown.tasks
+    from complaints.services import forget_cached_policy
     from hostplatform.platforms import forget_cached_routing
+    from moderation.services import forget_cached_suspensions
+    from prevention.auth import forget_cached_tokens
+    from prevention.policy import forget_cached_rules
+    from prevention.protection import forget_cached_names
 
     takedown.tasks._broker_down_until = 0.0
-    forget_cached_routing()  # the group's sites, cached per process, may name rows a flush removed
+    for forget in (forget_cached_routing, forget_cached_policy, forget_cached_suspensions,
+                   forget_cached_rules, forget_cached_names, forget_cached_tokens):
+        forget()
     yield
+
+
+@pytest.fixture
+def default_screening_rules(transactional_db):
+    """The screening rules the data migration installs, for a transactional test: an earlier
+    transactional test's flush empties every table, data migrations' rows included."""
+    from django.apps import apps
+
+    defaults = importlib.import_module("prevention.migrations.0002_default_screening_rules")
+    defaults.add_defaults(apps, None)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -81,7 +81,8 @@ def tokens() -> dict[str, str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_partner_flow_through_a_generated_client(live_server, tmp_path, receiver, settings):
+def test_the_partner_flow_through_a_generated_client(live_server, tmp_path, receiver, settings,
+                                                     default_screening_rules):
     settings.PUBLIC_BASE_URL = live_server.url
     api = generate_client(live_server.url, tmp_path)
     from takedown_partner_client import models

@@ -33,11 +33,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import launched_chromium
 from tests.journeys import axe
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PORTS = range(18300, 18400)
 START_TIMEOUT = 60
 
@@ -169,16 +168,9 @@ def demo(product) -> Demo:
     return product.demo
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (CI installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture(scope="session")
