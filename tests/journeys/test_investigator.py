@@ -4,8 +4,11 @@ the package and checks it offline with the verifier."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -29,6 +32,14 @@ def register_legal_request(page, product, reference: str, number: str) -> None:
     page.get_by_label("Access expires (UTC)").fill(expires)
     page.get_by_label("Investigator accounts").fill("investigator")
     page.get_by_role("button", name="Register").click()
+
+
+def run_outside(work, *args: str) -> subprocess.CompletedProcess:
+    """Python as an investigator's machine runs it: isolated mode, in a folder of its own,
+    nothing of the repository on its path (the venv only supplies ``cryptography``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "DJANGO"))}
+    return subprocess.run([sys.executable, "-I", *args], cwd=work, env=env, capture_output=True, text=True,
+                          timeout=120)
 
 
 def test_investigator_holds_exports_downloads_and_verifies(product, demo, new_context, visit, tmp_path):
@@ -94,3 +105,27 @@ def test_investigator_holds_exports_downloads_and_verifies(product, demo, new_co
                              cwd=REPO, capture_output=True, text=True, timeout=120)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.startswith("intact:"), checked.stdout
+
+    # The verifier the package carries, outside the product, with the platform's published key.
+    work = tmp_path / "outside"
+    work.mkdir()
+    with zipfile.ZipFile(package) as archive:
+        shipped = next(n for n in archive.namelist() if n.endswith("/data/verify_package.py"))
+        (work / "verify_package.py").write_bytes(archive.read(shipped))
+        archive.extractall(work / "unpacked")
+    assert not (work / "audit").exists() and REPO not in work.parents
+    shutil.copy(package, work / "package.zip")
+    shutil.copy(key, work / "platform.key")
+    probe = run_outside(work, "-c", "import audit")
+    assert probe.returncode != 0, "the product must not be importable where the verifier runs"
+    intact = run_outside(work, "verify_package.py", "package.zip", "--public-key", "platform.key")
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+    assert intact.stdout.startswith("intact: "), intact.stdout
+
+    bag = work / "unpacked" / shipped.split("/", 1)[0]
+    assert run_outside(work, "verify_package.py", str(bag), "--public-key", "platform.key").returncode == 0
+    record = next((bag / "data" / "cases").glob("*/record.json"))
+    record.write_bytes(record.read_bytes().replace(b"}", b" }", 1))  # one file changed
+    tampered = run_outside(work, "verify_package.py", str(bag), "--public-key", "platform.key")
+    assert tampered.returncode == 1, tampered.stdout + tampered.stderr
+    assert tampered.stderr.startswith("NOT INTACT") and "record.json" in tampered.stderr, tampered.stderr
