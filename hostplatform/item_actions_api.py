@@ -10,11 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit import actors
+from hostplatform import platforms
 from moderation import services as moderation
 from moderation.models import ItemAction
 from takedown import roles
 from takedown.access import HasRole
-from takedown.exceptions import Unprocessable
+from takedown.exceptions import NotFound, Unprocessable
 
 
 class ItemActionReportIn(serializers.Serializer):
@@ -36,9 +37,23 @@ class ItemActionOut(serializers.Serializer):
     note = serializers.CharField(source="platform_note")
 
 
+def own_action_or_404(user, action_id: int, slug: str | None) -> None:
+    """A platform's token reports only on actions for items on that platform: any other
+    action (another platform's, or one on a site outside the group) is answered as missing,
+    so a platform learns nothing of the others' cases."""
+    platform = platforms.platform_of_user(user)
+    action = ItemAction.objects.select_related("item").filter(pk=action_id).first()
+    if slug is not None and slug != platform.slug or action is None:
+        raise NotFound(_("No such item action."))
+    route = platforms.routes_of([action.item])[action.item_id]
+    if route.platform_id != platform.pk:
+        raise NotFound(_("No such item action."))
+
+
 class ItemActionReportApi(APIView):
-    """``POST /api/v1/item-actions/<id>/report/``: the platform confirms or refuses one item's
-    action (the ``action_id`` of a measure.apply or measure.lift webhook). Idempotent."""
+    """``POST /api/v1/platforms/<slug>/actions/<id>/``: the platform confirms or refuses one
+    item's action (the ``action_id`` of a measure.apply or measure.lift webhook). Idempotent.
+    ``POST /api/v1/item-actions/<id>/report/`` is the same report for the token's own platform."""
 
     permission_classes = [HasRole.of(roles.PLATFORM)]
 
@@ -47,12 +62,15 @@ class ItemActionReportApi(APIView):
         description=(
             "Send once the item is handled. The same report again answers 200 with the same action and "
             "records nothing new; a different outcome after a report is refused with 409. The case's "
-            "action state and the complainant's tracking page follow the report."
+            "action state and the complainant's tracking page follow the report. A platform reports only "
+            "on its own items: another platform's action answers 404."
         ),
         request=ItemActionReportIn,
         responses={200: ItemActionOut},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, pk: int | str, slug: str | None = None) -> Response:
+        pk = int(pk)
+        own_action_or_404(request.user, pk, slug)
         incoming = ItemActionReportIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         outcome, note = incoming.validated_data["outcome"], incoming.validated_data["note"].strip()

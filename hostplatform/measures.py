@@ -44,7 +44,7 @@ def _send_item_actions(decision: Decision, items: Sequence[ComplaintItem], kind:
                 "case": reference,
                 "decision_id": decision.pk,
                 "action_id": actions[item.pk].pk,
-                "report_url": f"{settings.PUBLIC_BASE_URL}/api/v1/item-actions/{actions[item.pk].pk}/report/",
+                "report_url": f"{settings.PUBLIC_BASE_URL}/api/v1/platforms/{platform.slug}/actions/{actions[item.pk].pk}",
                 "measure": decision.measure,
                 "item": {"id": item.pk, "url": item.url},
                 "territorial_scope": list(decision.territorial_scope),

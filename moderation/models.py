@@ -170,7 +170,7 @@ class ItemAction(models.Model):
     kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.APPLY)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     updated_at = models.DateTimeField()
-    # The platform's own report (POST /api/v1/item-actions/<id>/report/): carried out or
+    # The platform's own report (POST /api/v1/platforms/<slug>/actions/<id>): carried out or
     # refused, and why. Once reported, delivery outcomes no longer change the state.
     reported_at = models.DateTimeField(null=True, blank=True)
     platform_note = models.CharField(max_length=2000, blank=True)

@@ -90,7 +90,7 @@ def test_the_partner_flow_through_a_generated_client(live_server, tmp_path, rece
         v1_cases_claim_create,
         v1_cases_decisions_create,
         v1_complaints_batch_create,
-        v1_item_actions_report_create,
+        v1_platforms_actions_create,
         v1_screen_create,
         v1_signals_create,
         v1_track_retrieve,
@@ -141,11 +141,11 @@ def test_the_partner_flow_through_a_generated_client(live_server, tmp_path, rece
     assert len(applied) == 1
     measure = applied[0].data
     assert measure.case == result.reference and measure.item.url == "https://social.example/p/77"
-    assert measure.report_url == f"{live_server.url}/api/v1/item-actions/{measure.action_id}/report/"
+    assert measure.report_url == f"{live_server.url}/api/v1/platforms/host/actions/{measure.action_id}"
 
-    confirmed = v1_item_actions_report_create.sync_detailed(measure.action_id, client=as_["platform"],
-                                                            body=models.ItemActionReportInRequest(
-                                                                outcome=models.ItemActionReportInOutcomeEnum.DONE))
+    confirmed = v1_platforms_actions_create.sync_detailed("host", measure.action_id, client=as_["platform"],
+                                                          body=models.ItemActionReportInRequest(
+                                                              outcome=models.ItemActionReportInOutcomeEnum.DONE))
     assert confirmed.status_code == 200, confirmed.content
     assert confirmed.parsed.state == models.ItemActionOutStateEnum.DONE and confirmed.parsed.reported_at
     assert ItemAction.objects.get(pk=measure.action_id).reported_at is not None

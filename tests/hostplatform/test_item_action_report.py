@@ -1,11 +1,14 @@
-"""The host platform reports back per item: POST /api/v1/item-actions/<id>/report/ confirms
-or refuses each item's action; idempotent; the case's action state, the audit log and the
-complainant's tracking page follow it; a later delivery outcome does not undo it."""
+"""The host platform reports back per item: POST /api/v1/platforms/<slug>/actions/<id>
+confirms or refuses each item's action; idempotent; the case's action state, the audit log and
+the complainant's tracking page follow it; a later delivery outcome does not undo it; a
+platform reports only on its own items."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
+from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from hostplatform.models import WebhookDelivery
@@ -32,8 +35,8 @@ def platform():
     return token_client(make_user("platform-r", roles.PLATFORM))
 
 
-def report(client, action_id, **body):
-    return client.post(f"/api/v1/item-actions/{action_id}/report/", body, format="json")
+def report(client, action_id, slug="host", **body):
+    return client.post(f"/api/v1/platforms/{slug}/actions/{action_id}", body, format="json")
 
 
 def tracked_actions(token: str) -> list[dict]:
@@ -51,7 +54,7 @@ def test_the_webhook_names_the_action_and_where_to_report(decided):
     for delivery in deliveries:
         action = actions[delivery.payload["item"]["id"]]
         assert delivery.payload["action_id"] == action.pk
-        assert delivery.payload["report_url"].endswith(f"/api/v1/item-actions/{action.pk}/report/")
+        assert delivery.payload["report_url"].endswith(f"/api/v1/platforms/host/actions/{action.pk}")
 
 
 def test_confirm_and_refuse_each_item_and_the_case_and_tracking_page_follow(decided, platform):
@@ -113,3 +116,36 @@ def test_bad_reports_are_refused_in_the_error_shape(decided, platform):
     assert report(moderator, action.pk, outcome="done").status_code == 403
     action.refresh_from_db()
     assert action.reported_at is None
+
+
+def test_the_earlier_report_path_still_reports_for_the_tokens_platform(decided, platform):
+    _submission, decision = decided
+    action = ItemAction.objects.filter(decision=decision).first()
+    answered = platform.post(f"/api/v1/item-actions/{action.pk}/report/", {"outcome": "done"}, format="json")
+    assert answered.status_code == 200 and answered.json()["state"] == "done"
+
+
+def test_a_platform_reports_only_on_its_own_items(platform, capsys):
+    call_command("platform_add", "forum", "--domains", "forum.example")
+    forum = APIClient()
+    forum.credentials(HTTP_AUTHORIZATION=f"Token {capsys.readouterr().out.split('token: ')[1].split()[0]}")
+    submission = file_notice(items=[("https://social.example/p/9", "address"), ("https://forum.example/t/4", "phone")])
+    senior = make_user("senior-f", roles.SENIOR_MODERATOR)
+    claim_take(complaint=submission.complaint, user=senior)
+    decision = decide(submission.complaint, senior)
+    on_host, on_forum = (ItemAction.objects.get(decision=decision, item__url=url)
+                         for url in ("https://social.example/p/9", "https://forum.example/t/4"))
+    forum_hook = WebhookDelivery.objects.get(event="measure.apply", payload__action_id=on_forum.pk)
+    assert forum_hook.payload["report_url"].endswith(f"/api/v1/platforms/forum/actions/{on_forum.pk}")
+
+    # Another platform's action is answered as missing, on either path and under either name.
+    for client, action, slug in ((platform, on_forum, "host"), (platform, on_forum, "forum"),
+                                 (forum, on_host, "forum"), (forum, on_host, "host")):
+        refused = report(client, action.pk, slug=slug, outcome="done")
+        assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
+    assert platform.post(f"/api/v1/item-actions/{on_forum.pk}/report/", {"outcome": "done"},
+                         format="json").status_code == 404
+    assert ItemAction.objects.filter(reported_at__isnull=False).count() == 0
+
+    assert report(forum, on_forum.pk, slug="forum", outcome="done").json()["state"] == "done"
+    assert report(platform, on_host.pk, outcome="refused", note="Gone already").json()["state"] == "refused"

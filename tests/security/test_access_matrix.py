@@ -196,6 +196,8 @@ ROUTES: dict[str, list[Probe]] = {
     "api/v1/screen/": [post("/api/v1/screen/", {"platform"})],
     "api/v1/signals/": [post("/api/v1/signals/", {"platform"})],
     "api/v1/item-actions/<int:pk>/report/": [post("/api/v1/item-actions/{missing}/report/", {"platform"})],
+    r"api/v1/^platforms/(?P<slug>[-a-zA-Z0-9_]+)/actions/(?P<pk>\d+)/?$": [
+        post("/api/v1/platforms/host/actions/{missing}", {"platform"})],
     "api/v1/alerts/": [get("/api/v1/alerts/", REV)],
     "api/v1/interventions/": [get("/api/v1/interventions/", REV), post("/api/v1/interventions/", SEN)],
     r"api/v1/^interventions/(?P<pk>\d+)/lift/?$": [post("/api/v1/interventions/{missing}/lift", SEN)],
