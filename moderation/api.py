@@ -19,6 +19,21 @@ from complaints.selectors import complaint_by_reference
 from complaints.vocabulary import DISCLOSED_KIND_KEYS
 from moderation import selectors, services
 from moderation.models import Appeal, CounterNotice, Decision, Incident, Measure
+from moderation.serializers import (
+    AppealOutput,
+    BulkResultListOutput,
+    CaseOutput,
+    ClaimTakenOutput,
+    CounterNoticeOutput,
+    DecisionOutput,
+    IncidentListOutput,
+    IncidentOutput,
+    MisuseCandidateListOutput,
+    MisuseStandingOutput,
+    OpenAppealListOutput,
+    QueueOutput,
+    ReleasedOutput,
+)
 from takedown import roles
 from takedown.access import HasRole
 from takedown.exceptions import InvalidInput, NotFound
@@ -39,91 +54,6 @@ def load_case(reference: str, user) -> Complaint:
     return complaint
 
 
-# --- Output ----------------------------------------------------------------------------------
-
-
-def decision_json(d: Decision) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "case": d.complaint.reference,
-        "state": d.state,
-        "decided_by": d.decided_by.get_username(),
-        "based_on_version": d.based_on_version,
-        "manifestly_unfounded": d.manifestly_unfounded,
-        "incident_id": d.incident_id,
-        "replaces_decision_id": d.replaces_id,
-        "statement_of_reasons": services.statement_of_reasons(d),
-        "item_actions": [
-            {"id": a.pk, "item_id": a.item_id, "kind": a.kind, "state": a.state, "updated_at": a.updated_at,
-             "reported_at": a.reported_at, "platform_note": a.platform_note}
-            for a in d.item_actions.all()
-        ],
-    }
-
-
-def queue_row_json(c: Complaint) -> dict[str, Any]:
-    return {
-        "reference": c.reference,
-        "priority": c.priority,
-        "priority_reasons": c.priority_reasons,
-        "status": c.status,
-        "disclosed_info": c.disclosed_info,
-        "harms": c.harms,
-        "language": c.language,
-        "source": c.source,
-        "threat_to_life": c.threat_to_life,
-        "victim_is_minor": c.victim_is_minor,
-        "items": c.item_count or 0,
-        "received_at": c.received_at,
-        "response_due_at": c.response_due_at,
-        "time_left": c.time_left,
-        "overdue": c.is_overdue,
-        "breached_at": c.breached_at,
-        "claimed_by": c.claimed_by,
-        "claim_expires_at": c.claim_expires_at,
-    }
-
-
-def case_json(complaint: Complaint, user) -> dict[str, Any]:
-    claim = services.active_claim(complaint)
-    return {
-        "reference": complaint.reference,
-        "version": services.case_version(complaint),
-        "status": complaint.status,
-        "priority": complaint.priority,
-        "priority_reasons": complaint.priority_reasons,
-        "source": complaint.source,
-        "relationship": complaint.relationship,
-        "complainant": {
-            "name": complaint.complainant_name,
-            "email": complaint.complainant_email,
-            "phone": complaint.complainant_phone,
-        },
-        "victim": {"name": complaint.victim_name, "is_minor": complaint.victim_is_minor},
-        "disclosed_info": complaint.disclosed_info,
-        "harms": complaint.harms,
-        "explanation": complaint.explanation,
-        "evidence_excerpt": complaint.evidence_excerpt,
-        "language": complaint.language,
-        "received_at": complaint.received_at,
-        "response_due_at": complaint.response_due_at,
-        "missing": complaint.missing,
-        "claim": {"moderator": claim.moderator.get_username(), "expires_at": claim.expires_at} if claim else None,
-        "items": [{"id": i.pk, "position": i.position, "url": i.url, "note": i.note} for i in complaint.items.all()],
-        "evidence": [
-            {"id": e.pk, "name": e.original_name, "content_type": e.content_type, "size": e.size, "sha256": e.sha256,
-             "received_at": e.received_at, "url": f"/staff/cases/{complaint.reference}/evidence/{e.pk}/"}
-            for e in complaint.evidence.all()
-        ],
-        "decisions": [decision_json(d) for d in selectors.case_decisions(complaint)],
-        "history": [
-            {"id": e.pk, "at": e.created_at, "actor": e.actor, "code": e.code, "details": e.details}
-            for e in selectors.case_history(complaint)
-        ],
-        "related": selectors.related_cases_for(complaint, user),
-    }
-
-
 # --- Queue and cases ---------------------------------------------------------------------------
 
 
@@ -141,22 +71,12 @@ class QueueApi(APIView):
             OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}),
             OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": selectors.PAGE_SIZE_MAX}),
         ],
-        responses={200: dict},
+        responses={200: QueueOutput},
     )
     def get(self, request: Request) -> Response:
         filters, page, page_size = parse_queue_query(request.query_params)
-        result = selectors.queue_page(filters, page=page, page_size=page_size)
-        return Response({
-            # Counts stop at count_cap + 1 (above it, "counts_capped" names the priorities).
-            "counts": result.counts,
-            "counts_capped": sorted(p for p, n in result.counts.items() if n > result.cap),
-            "overdue": result.overdue_count,
-            "total": result.total,
-            "page": result.page,
-            "page_size": result.page_size,
-            "has_next": result.has_next,
-            "results": [queue_row_json(c) for c in result.rows],
-        })
+        # Counts stop at count_cap + 1 (above it, "counts_capped" names the priorities).
+        return Response(QueueOutput(selectors.queue_page(filters, page=page, page_size=page_size)).data)
 
 
 def parse_queue_query(params) -> tuple[selectors.QueueFilters, int, int]:
@@ -195,33 +115,36 @@ def parse_queue_query(params) -> tuple[selectors.QueueFilters, int, int]:
 class CaseApi(APIView):
     permission_classes = [CaseReaders]
 
-    @extend_schema(summary="A case: items, evidence metadata, decisions, history, related cases", responses={200: dict})
+    @extend_schema(summary="A case: items, evidence metadata, decisions, history, related cases",
+                   responses={200: CaseOutput})
     def get(self, request: Request, reference: str) -> Response:
         complaint = load_case(reference, request.user)
         services.case_viewed(complaint=complaint, user=request.user)
-        return Response(case_json(complaint, request.user))
+        return Response(CaseOutput(complaint, context={"user": request.user}).data)
 
 
 class ClaimApi(APIView):
     permission_classes = [Reviewers]
 
-    @extend_schema(summary="Claim (or renew the claim on) a case", request=None, responses={200: dict})
+    @extend_schema(summary="Claim (or renew the claim on) a case", request=None, responses={200: ClaimTakenOutput})
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_case(reference, request.user)
         claim = services.claim_take(complaint=complaint, user=request.user)
         complaint.refresh_from_db()
-        return Response({"reference": complaint.reference, "claimed_by": request.user.get_username(),
-                         "expires_at": claim.expires_at, "version": services.case_version(complaint)})
+        return Response(ClaimTakenOutput({
+            "reference": complaint.reference, "claimed_by": request.user.get_username(),
+            "expires_at": claim.expires_at, "version": services.case_version(complaint),
+        }).data)
 
 
 class ReleaseApi(APIView):
     permission_classes = [Reviewers]
 
-    @extend_schema(summary="Release a claimed case", request=None, responses={200: dict})
+    @extend_schema(summary="Release a claimed case", request=None, responses={200: ReleasedOutput})
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_case(reference, request.user)
         services.claim_release(complaint=complaint, user=request.user)
-        return Response({"reference": complaint.reference, "released": True})
+        return Response(ReleasedOutput({"reference": complaint.reference, "released": True}).data)
 
 
 class DecisionIn(serializers.Serializer):
@@ -262,7 +185,8 @@ def decision_input(data: dict[str, Any], *, expected_version: str = "") -> servi
 class DecisionsApi(APIView):
     permission_classes = [Reviewers]
 
-    @extend_schema(summary="Decide a case with a statement of reasons", request=DecisionIn, responses={201: dict})
+    @extend_schema(summary="Decide a case with a statement of reasons", request=DecisionIn,
+                   responses={201: DecisionOutput})
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_case(reference, request.user)
         incoming = DecisionIn(data=request.data)
@@ -273,7 +197,7 @@ class DecisionsApi(APIView):
             complaint=complaint, user=request.user,
             data=decision_input(incoming.validated_data, expected_version=if_match),
         )
-        return Response(decision_json(decision), status=status.HTTP_201_CREATED)
+        return Response(DecisionOutput(decision).data, status=status.HTTP_201_CREATED)
 
 
 # --- Counter-notices ------------------------------------------------------------------------------
@@ -289,11 +213,6 @@ class CounterNoticeIn(serializers.Serializer):
     evidence = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
 
 
-def counter_notice_json(c: CounterNotice) -> dict[str, Any]:
-    return {"id": c.pk, "decision_id": c.decision_id, "state": c.state, "received_at": c.received_at,
-            "forwarded_at": c.forwarded_at, "wait_ends_at": c.wait_ends_at}
-
-
 class CounterNoticesApi(APIView):
     """Public: the poster's private token authorises the counter-notice."""
 
@@ -302,13 +221,13 @@ class CounterNoticesApi(APIView):
     throttle_classes = [public_throttle("public_intake")]
 
     @extend_schema(summary="The poster objects to a measure (counter-notice)", request=CounterNoticeIn,
-                   responses={201: dict})
+                   responses={201: CounterNoticeOutput})
     def post(self, request: Request) -> Response:
         incoming = CounterNoticeIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         counter = services.counter_notice_submit(data=services.CounterNoticeInput(**incoming.validated_data))
         counter.refresh_from_db()
-        return Response(counter_notice_json(counter), status=status.HTTP_201_CREATED)
+        return Response(CounterNoticeOutput(counter).data, status=status.HTTP_201_CREATED)
 
 
 class ProofIn(serializers.Serializer):
@@ -322,7 +241,7 @@ class CounterNoticeProofApi(APIView):
     permission_classes = [Reviewers]
 
     @extend_schema(summary="Record proof of a complaint or lawsuit (puts the case on hold)", request=ProofIn,
-                   responses={200: dict})
+                   responses={200: CounterNoticeOutput})
     def post(self, request: Request, pk: int) -> Response:
         counter = CounterNotice.objects.select_related("decision__complaint").filter(pk=pk).first()
         if counter is None:
@@ -331,7 +250,7 @@ class CounterNoticeProofApi(APIView):
         incoming.is_valid(raise_exception=True)
         counter = services.counter_notice_proof(counter=counter, actor=actors.for_user(request.user),
                                                 **incoming.validated_data)
-        return Response(counter_notice_json(counter))
+        return Response(CounterNoticeOutput(counter).data)
 
 
 # --- Appeals ----------------------------------------------------------------------------------------
@@ -341,11 +260,6 @@ class AppealIn(serializers.Serializer):
     token = serializers.CharField(max_length=100, help_text="The complainant's tracking token or the poster's token")
     grounds = serializers.CharField(max_length=10_000)
     decision_id = serializers.IntegerField(required=False, min_value=1)
-
-
-def appeal_json(a: Appeal) -> dict[str, Any]:
-    return {"id": a.pk, "decision_id": a.decision_id, "side": a.side, "state": a.state, "filed_at": a.filed_at,
-            "decided_at": a.decided_at, "reasons": a.reasons, "new_decision_id": a.new_decision_id}
 
 
 class AppealsApi(APIView):
@@ -361,18 +275,17 @@ class AppealsApi(APIView):
         return [] if getattr(self.request, "method", None) == "POST" else super().get_authenticators()
 
     @extend_schema(summary="Appeal a decision (either side, within the appeal window)", request=AppealIn,
-                   responses={201: dict})
+                   responses={201: AppealOutput})
     def post(self, request: Request) -> Response:
         incoming = AppealIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         appeal = services.appeal_file(**incoming.validated_data)
-        return Response(appeal_json(appeal), status=status.HTTP_201_CREATED)
+        return Response(AppealOutput(appeal).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Open appeals (staff)", responses={200: dict})
+    @extend_schema(summary="Open appeals (staff)", responses={200: OpenAppealListOutput})
     def get(self, request: Request) -> Response:
         appeals = Appeal.objects.filter(state=Appeal.State.OPEN).select_related("decision__complaint").order_by("filed_at")
-        return Response({"results": [{**appeal_json(a), "case": a.decision.complaint.reference,
-                                      "decided_by": a.decision.decided_by_id} for a in appeals[:200]]})
+        return Response(OpenAppealListOutput({"results": appeals[:200]}).data)
 
 
 class AppealDecisionIn(serializers.Serializer):
@@ -385,7 +298,7 @@ class AppealDecisionApi(APIView):
     permission_classes = [Reviewers]
 
     @extend_schema(summary="Decide an appeal (a moderator other than the one who decided)",
-                   request=AppealDecisionIn, responses={200: dict})
+                   request=AppealDecisionIn, responses={200: AppealOutput})
     def post(self, request: Request, pk: int) -> Response:
         appeal = Appeal.objects.select_related("decision__complaint").filter(pk=pk).first()
         if appeal is None:
@@ -396,7 +309,7 @@ class AppealDecisionApi(APIView):
         new = decision_input(data["new_decision"]) if data.get("new_decision") else None
         appeal = services.appeal_decide(appeal=appeal, user=request.user, outcome=data["outcome"],
                                         reasons=data["reasons"], new_decision=new)
-        return Response(appeal_json(appeal))
+        return Response(AppealOutput(appeal).data)
 
 
 # --- Incidents --------------------------------------------------------------------------------------
@@ -419,31 +332,22 @@ def _cases_for(references: list[str], user) -> list[Complaint]:
     return found
 
 
-def incident_json(incident: Incident) -> dict[str, Any]:
-    return {
-        "id": incident.pk, "title": incident.title, "kind": incident.kind, "state": incident.state,
-        "note": incident.note, "created_at": incident.created_at,
-        "cases": [{"reference": c.reference, "status": c.status, "priority": c.priority}
-                  for c in incident.complaints.order_by("pk")],
-    }
-
-
 class IncidentsApi(APIView):
     permission_classes = [Reviewers]
 
-    @extend_schema(summary="Group cases into an incident", request=IncidentIn, responses={201: dict})
+    @extend_schema(summary="Group cases into an incident", request=IncidentIn, responses={201: IncidentOutput})
     def post(self, request: Request) -> Response:
         incoming = IncidentIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         incident = services.incident_create(user=request.user, title=data["title"], kind=data["kind"],
                                             note=data["note"], complaints=_cases_for(data["cases"], request.user))
-        return Response(incident_json(incident), status=status.HTTP_201_CREATED)
+        return Response(IncidentOutput(incident).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Open incidents", responses={200: dict}, operation_id="v1_incidents_list")
+    @extend_schema(summary="Open incidents", responses={200: IncidentListOutput}, operation_id="v1_incidents_list")
     def get(self, request: Request) -> Response:
-        return Response({"results": [incident_json(i) for i in
-                                     Incident.objects.filter(state=Incident.State.OPEN).order_by("-created_at")[:100]]})
+        incidents = Incident.objects.filter(state=Incident.State.OPEN).order_by("-created_at")[:100]
+        return Response(IncidentListOutput({"results": incidents}).data)
 
 
 def _incident(pk: int) -> Incident:
@@ -456,9 +360,9 @@ def _incident(pk: int) -> Incident:
 class IncidentApi(APIView):
     permission_classes = [Reviewers]
 
-    @extend_schema(summary="An incident and its cases", responses={200: dict})
+    @extend_schema(summary="An incident and its cases", responses={200: IncidentOutput})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(incident_json(_incident(pk)))
+        return Response(IncidentOutput(_incident(pk)).data)
 
 
 class IncidentCasesIn(serializers.Serializer):
@@ -468,26 +372,26 @@ class IncidentCasesIn(serializers.Serializer):
 class IncidentCasesApi(APIView):
     permission_classes = [Reviewers]
 
-    @extend_schema(summary="Add cases to an incident", request=IncidentCasesIn, responses={200: dict})
+    @extend_schema(summary="Add cases to an incident", request=IncidentCasesIn, responses={200: IncidentOutput})
     def post(self, request: Request, pk: int) -> Response:
         incoming = IncidentCasesIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         incident = services.incident_add_cases(incident=_incident(pk), user=request.user,
                                                complaints=_cases_for(incoming.validated_data["cases"], request.user))
-        return Response(incident_json(incident))
+        return Response(IncidentOutput(incident).data)
 
 
 class IncidentDecisionsApi(APIView):
     permission_classes = [HasRole.of(*services.SENIORS)]
 
     @extend_schema(summary="One decision for every open case of the incident; a result per case",
-                   request=DecisionIn, responses={200: dict})
+                   request=DecisionIn, responses={200: BulkResultListOutput})
     def post(self, request: Request, pk: int) -> Response:
         incoming = DecisionIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         results = services.incident_decide(incident=_incident(pk), user=request.user,
                                            data=decision_input(incoming.validated_data))
-        return Response({"results": [r.__dict__ for r in results]})
+        return Response(BulkResultListOutput({"results": results}).data)
 
 
 # --- Misuse -----------------------------------------------------------------------------------------
@@ -505,37 +409,34 @@ class MisuseSuspendIn(MisuseIn):
 class MisuseWarnApi(APIView):
     permission_classes = [HasRole.of(*services.SENIORS)]
 
-    @extend_schema(summary="Warn a submitter (DSA Art. 23)", request=MisuseIn, responses={200: dict})
+    @extend_schema(summary="Warn a submitter (DSA Art. 23)", request=MisuseIn,
+                   responses={200: MisuseStandingOutput})
     def post(self, request: Request) -> Response:
         incoming = MisuseIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         standing = services.misuse_warn(submitter_key=data["submitter_key"], user=request.user, reason=data["reason"])
-        return Response(misuse_standing_json(standing))
+        return Response(MisuseStandingOutput(standing).data)
 
 
 class MisuseSuspendApi(APIView):
     permission_classes = [HasRole.of(*services.SENIORS)]
 
     @extend_schema(summary="Suspend a warned submitter from filing (DSA Art. 23)", request=MisuseSuspendIn,
-                   responses={200: dict})
+                   responses={200: MisuseStandingOutput})
     def post(self, request: Request) -> Response:
         incoming = MisuseSuspendIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         standing = services.misuse_suspend(submitter_key=data["submitter_key"], user=request.user,
                                            reason=data["reason"], days=data["days"])
-        return Response(misuse_standing_json(standing))
-
-
-def misuse_standing_json(standing) -> dict[str, Any]:
-    return {"submitter_key": standing.submitter_key, "state": standing.state, "warned_at": standing.warned_at,
-            "suspended_until": standing.suspended_until, "figures": services.misuse_figures(standing.submitter_key)}
+        return Response(MisuseStandingOutput(standing).data)
 
 
 class MisuseFiguresApi(APIView):
     permission_classes = [HasRole.of(*services.SENIORS)]
 
-    @extend_schema(summary="Submitters with manifestly unfounded notices, with their figures", responses={200: dict})
+    @extend_schema(summary="Submitters with manifestly unfounded notices, with their figures",
+                   responses={200: MisuseCandidateListOutput})
     def get(self, request: Request) -> Response:
-        return Response({"results": selectors.misuse_candidates()})
+        return Response(MisuseCandidateListOutput({"results": selectors.misuse_candidates()}).data)

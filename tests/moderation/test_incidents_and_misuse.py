@@ -109,3 +109,31 @@ def test_misuse_page_lists_candidates_for_seniors(moderator, senior, submit):
     assert page.status_code == 200 and b"meets the threshold" in page.content
     assert logged_in(moderator).get("/staff/misuse/").status_code == 403
     assert Client().get("/staff/misuse/").status_code == 302
+
+
+def test_incident_and_misuse_reads_answer_the_documented_bodies(moderator, senior, submit, post):
+    from tests.moderation.conftest import client_for
+    from tests.openapi import assert_documented
+
+    a, _ = submit(items=[("https://leak.example/1", "")])
+    b, _ = submit(items=[("https://leak.example/2", "")])
+    created = post(moderator, "/api/v1/incidents/", {"title": "One leak", "kind": "same_leak", "cases": [a.reference]})
+    assert_documented(created, "/api/v1/incidents/", "post")
+    incident_id = created.json()["id"]
+    added = post(moderator, f"/api/v1/incidents/{incident_id}/cases", {"cases": [b.reference]})
+    assert_documented(added, "/api/v1/incidents/{id}/cases/", "post")
+    assert [c["reference"] for c in added.json()["cases"]] == [a.reference, b.reference]
+    staff = client_for(moderator)
+    listed = staff.get("/api/v1/incidents/")
+    assert_documented(listed, "/api/v1/incidents/")
+    assert [i["id"] for i in listed.json()["results"]] == [incident_id]
+    one = staff.get(f"/api/v1/incidents/{incident_id}/")
+    assert_documented(one, "/api/v1/incidents/{id}/")
+    assert one.json() == added.json()
+
+    key = _unfounded(moderator, submit, 3)
+    candidates = client_for(senior).get("/api/v1/misuse/")
+    assert_documented(candidates, "/api/v1/misuse/")
+    row = candidates.json()["results"][0]
+    assert row["submitter_key"] == key and row["figures"]["manifestly_unfounded"] == 3
+    assert row["recommended"] is True and row["state"] == "good" and row["suspended_until"] is None
