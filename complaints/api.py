@@ -9,6 +9,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiRequest, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -17,8 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints import selectors, services
+from complaints import hooks, selectors, services
 from complaints.batch import complaint_submit_many
+from complaints.models import Message
 from complaints.validators import MAX_ITEMS, validate_location, validate_timezone
 from complaints.vocabulary import DISCLOSED_KIND_KEYS, HARM_KEYS, Channel, Relationship
 from takedown import bodies, roles
@@ -391,14 +393,83 @@ def _tracked(token: str):
     return complaint
 
 
-def _status_json(complaint, token: str) -> dict[str, Any]:
-    data = selectors.tracking_status(complaint, selectors.tracking_sections(complaint, token))
-    data["status_label"] = str(data["status_label"])
-    for row in data["timeline"]:
-        row["label"] = str(row["label"])
-    for row in data["messages"]:
-        row["from_label"] = str(row["from_label"])
-    return data
+class TrackingItemOutput(serializers.Serializer):
+    url = serializers.CharField()
+    note = serializers.CharField()
+
+
+class TrackingEvidenceOutput(serializers.Serializer):
+    name = serializers.CharField()
+    sha256 = serializers.CharField()
+    content_type = serializers.CharField()
+    received_at = serializers.DateTimeField()
+
+
+class TrackingEventOutput(serializers.Serializer):
+    at = serializers.DateTimeField()
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+# "from" is a keyword: the class is built from a dict of its fields, in this order.
+TrackingMessageOutput = type("TrackingMessageOutput", (serializers.Serializer,), {
+    "__module__": __name__,
+    "at": serializers.DateTimeField(),
+    "from": serializers.ChoiceField(choices=Message.Author.values, help_text="Who wrote it"),
+    "from_label": serializers.CharField(),
+    "body": serializers.CharField(),
+})
+
+
+class TrackingSectionsField(serializers.Field):
+    """The sections higher layers add, by key; each is rendered (and documented) by the
+    serializer its layer registers in ``hooks.tracking_section_schemas``."""
+
+    def to_representation(self, sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        rendered = {}
+        for key, data in sections.items():
+            serializer = hooks.tracking_section_schemas.get(key)
+            if serializer is None:
+                raise LookupError(f"tracking section {key!r} has no registered schema")
+            rendered[key] = serializer(data).data
+        return rendered
+
+
+class TrackingSectionsFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = TrackingSectionsField
+
+    def map_serializer_field(self, auto_schema, direction):
+        keys = hooks.tracking_section_schemas.keys()
+        return {
+            "type": "object",
+            "description": "Present when they apply to this complaint.",
+            "properties": {
+                key: auto_schema.resolve_serializer(hooks.tracking_section_schemas.get(key), direction).ref
+                for key in keys
+            },
+            "additionalProperties": False,
+        }
+
+
+class TrackingOutput(serializers.Serializer):
+    """The complainant's view of their complaint: no staff identities."""
+
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    priority = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    response_due_at = serializers.DateTimeField(allow_null=True)
+    missing = serializers.ListField(child=serializers.CharField())
+    items = TrackingItemOutput(many=True)
+    evidence = TrackingEvidenceOutput(many=True)
+    timeline = TrackingEventOutput(many=True)
+    messages = TrackingMessageOutput(many=True)
+    sections = TrackingSectionsField()
+
+
+def tracking_body(complaint, token: str) -> dict[str, Any]:
+    return TrackingOutput(selectors.tracking_status(complaint, selectors.tracking_sections(complaint, token))).data
 
 
 class TrackingApi(APIView):
@@ -409,11 +480,11 @@ class TrackingApi(APIView):
     throttle_classes = [public_throttle("public_track")]
 
     @extend_schema(
-        responses={200: OpenApiResponse(description="Status, missing elements, timeline and messages.")},
+        responses={200: OpenApiResponse(TrackingOutput, description="Status, missing elements, timeline and messages.")},
         summary="Status of a complaint, by its tracking token",
     )
     def get(self, request: Request, token: str) -> Response:
-        return Response(_status_json(_tracked(token), token))
+        return Response(tracking_body(_tracked(token), token))
 
 
 class TrackingEvidenceApi(APIView):
@@ -422,7 +493,7 @@ class TrackingEvidenceApi(APIView):
     parser_classes = [MultiPartParser, BoundedJSONParser]
     throttle_classes = [public_throttle("public_intake")]
 
-    @extend_schema(request={"multipart/form-data": TrackingEvidenceIn}, responses={201: OpenApiResponse()},
+    @extend_schema(request={"multipart/form-data": TrackingEvidenceIn}, responses={201: TrackingOutput},
                    summary="Add evidence to a complaint")
     def post(self, request: Request, token: str) -> Response:
         complaint = _tracked(token)
@@ -432,7 +503,7 @@ class TrackingEvidenceApi(APIView):
             complaint=complaint, files=_files(request), excerpt=serializer.validated_data["excerpt"]
         )
         complaint.refresh_from_db()
-        return Response(_status_json(complaint, token), status=201)
+        return Response(tracking_body(complaint, token), status=201)
 
 
 class TrackingMessageApi(APIView):
@@ -440,10 +511,10 @@ class TrackingMessageApi(APIView):
     authentication_classes: list = []
     throttle_classes = [public_throttle("public_intake")]
 
-    @extend_schema(request=TrackingMessageIn, responses={201: OpenApiResponse()}, summary="Send a message")
+    @extend_schema(request=TrackingMessageIn, responses={201: TrackingOutput}, summary="Send a message")
     def post(self, request: Request, token: str) -> Response:
         complaint = _tracked(token)
         serializer = TrackingMessageIn(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.complaint_add_message(complaint=complaint, body=serializer.validated_data["body"])
-        return Response(_status_json(complaint, token), status=201)
+        return Response(tracking_body(complaint, token), status=201)

@@ -7,7 +7,7 @@ commits or rolls back with the complaint.
 
 from __future__ import annotations
 
-from takedown.extensions import Hook
+from takedown.extensions import Hook, Registry
 
 before_submit = Hook(
     "complaints.before_submit",
@@ -55,6 +55,11 @@ tracking_sections = Hook(
     "complaints.tracking_sections",
     "fn(complaint, token) -> TrackingSection or None: a section of the complainant's tracking page "
     "and of GET /api/v1/track/<token>/ (the outcome, one-click protection, the evidence pack).",
+)
+tracking_section_schemas = Registry(
+    "complaints.tracking_section_schemas",
+    "key -> the output Serializer class of that tracking section's data: it renders "
+    "``sections[key]`` of GET /api/v1/track/<token>/ and documents it in the OpenAPI schema.",
 )
 personal_data_finders = Hook(
     "complaints.personal_data_finders",

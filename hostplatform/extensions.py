@@ -9,12 +9,14 @@ from deadlines.models import Timer
 from deadlines.registry import timer_handlers
 from hostplatform import demo, hooks, measures, platforms, selectors, services
 from hostplatform.models import WebhookDelivery
+from hostplatform.serializers import PlatformsSectionOutput
 from moderation import hooks as moderation_hooks
 from takedown.hooks import demo_seeders
 
 complaint_hooks.submitted.connect(platforms.complaint_submitted)
 complaint_hooks.submitted_many.connect(platforms.complaints_submitted)
 complaint_hooks.tracking_sections.connect(selectors.tracking_section)
+complaint_hooks.tracking_section_schemas.register("platforms")(PlatformsSectionOutput)
 moderation_hooks.case_panels.connect(selectors.case_panel)
 demo_seeders.connect(demo.seed_platforms)
 

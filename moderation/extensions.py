@@ -12,12 +12,14 @@ from complaints.selectors import TrackingSection
 from deadlines.models import Timer
 from deadlines.registry import timer_handlers
 from moderation import demo, selectors, services
+from moderation.serializers import OutcomeSectionOutput
 from takedown.hooks import demo_seeders, staff_pages
 from takedown.navigation import StaffPage
 
 complaint_hooks.before_submit.connect(services.refuse_if_suspended)
 complaint_hooks.case_assignee.connect(services.claim_holder)
 complaint_hooks.erase_personal_data.connect(services.erase_redress_personal_data)
+complaint_hooks.tracking_section_schemas.register("outcome")(OutcomeSectionOutput)
 
 
 @complaint_hooks.tracking_sections.connect

@@ -314,3 +314,54 @@ class MisuseCandidateOutput(serializers.Serializer):
 
 class MisuseCandidateListOutput(serializers.Serializer):
     results = MisuseCandidateOutput(many=True)
+
+
+# --- The complainant's tracking panel (``sections.outcome`` of the tracking API) ----------------
+
+
+class OutcomeItemActionOutput(serializers.Serializer):
+    item_id = serializers.IntegerField()
+    url = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+
+
+class OutcomeCounterNoticeOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    statement = serializers.CharField()
+    wait_ends_at = serializers.DateTimeField(allow_null=True)
+
+
+class OutcomeAppealOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    reasons = serializers.CharField()
+
+
+class OutcomeDecisionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    measure = serializers.CharField()
+    measure_label = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+    explanation = serializers.CharField()
+    redress = serializers.CharField()
+    end_date = serializers.DateField(allow_null=True)
+    actions_done = serializers.IntegerField()
+    actions_total = serializers.IntegerField()
+    item_actions = OutcomeItemActionOutput(many=True)
+    counter_notices = OutcomeCounterNoticeOutput(many=True)
+    appeals = OutcomeAppealOutput(many=True, help_text="The complainant's appeals")
+    can_appeal = serializers.BooleanField()
+    appeal_until = serializers.DateTimeField()
+
+
+class OutcomeSectionOutput(serializers.Serializer):
+    """The decisions on the complaint as the complainant sees them: no staff names."""
+
+    decisions = OutcomeDecisionOutput(many=True)
+    latest_decision_id = serializers.IntegerField()

@@ -12,6 +12,7 @@ from deadlines.registry import timer_handlers
 from moderation import hooks as moderation_hooks
 from moderation.models import Measure
 from prevention import demo, detectors, interventions, selectors, staydown
+from prevention.serializers import ProtectionSectionOutput
 from takedown.hooks import demo_seeders, staff_pages
 from takedown.navigation import StaffPage
 
@@ -44,6 +45,7 @@ def cases_with_the_same_value(complaint: Complaint, limit: int) -> dict[int, str
 
 
 complaint_hooks.tracking_sections.connect(selectors.protection_section)
+complaint_hooks.tracking_section_schemas.register("protection")(ProtectionSectionOutput)
 
 
 @complaint_hooks.personal_data_finders.connect

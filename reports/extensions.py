@@ -12,6 +12,7 @@ from prevention import hooks as prevention_hooks
 from reports import demo, evidence_pack, intake, seriousness
 from reports.assessments import assess_incident, assessment_context, incident_assessment_context
 from reports.referrals import propose_referral
+from reports.serializers import EvidencePackSectionOutput
 from takedown.hooks import demo_seeders, staff_pages
 from takedown.navigation import StaffPage
 
@@ -19,6 +20,7 @@ complaint_hooks.submitted.connect(intake.on_submitted)
 complaint_hooks.submitted_many.connect(intake.on_submitted_many)
 complaint_hooks.complainant_activity.connect(intake.on_complainant_activity)
 complaint_hooks.tracking_sections.connect(evidence_pack.tracking_section)
+complaint_hooks.tracking_section_schemas.register("evidence_pack")(EvidencePackSectionOutput)
 
 
 @moderation_hooks.incident_changed.connect
