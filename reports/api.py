@@ -24,6 +24,7 @@ from reports import referrals, transparency
 from reports.assessments import assessment_context, assessment_set_staff_facts
 from reports.dsa import BATCH_LIMIT
 from reports.models import Referral
+from reports.serializers import DsaStatementOut, StaffFactsOut, TransparencyOut
 from reports.seriousness import TIER_OF_KIND
 from reports.statements import statements_batch
 from takedown import roles
@@ -208,7 +209,7 @@ class AssessmentOut(serializers.Serializer):
     proposed_referrals = serializers.ListField(child=serializers.CharField())
     explanation = serializers.ListField(child=serializers.CharField())
     articles = serializers.ListField(child=serializers.CharField())
-    staff_facts = serializers.JSONField()
+    staff_facts = StaffFactsOut()
     computed_at = serializers.DateTimeField()
     note = serializers.CharField()
 
@@ -264,6 +265,12 @@ def _assessment_out(complaint: Complaint, request: Request) -> dict[str, Any]:
 DATE_OR_EMPTY = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]}
 
 
+PERIOD_PARAMETERS = [
+    OpenApiParameter("from", DATE_OR_EMPTY, description="First day (empty or absent: 90 days before 'to'); not after 'to'"),
+    OpenApiParameter("to", DATE_OR_EMPTY, description="Last day (empty or absent: today)"),
+]
+
+
 class TransparencyApi(APIView):
     """Public figures for a period; JSON, or CSV with ``?format=csv`` or ``.csv``."""
 
@@ -273,12 +280,8 @@ class TransparencyApi(APIView):
     renderer_classes = [JSONRenderer, CsvRenderer]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("from", DATE_OR_EMPTY,
-                             description="First day (empty or absent: 90 days before 'to'); not after 'to'"),
-            OpenApiParameter("to", DATE_OR_EMPTY, description="Last day (empty or absent: today)"),
-        ],
-        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
+        parameters=PERIOD_PARAMETERS,
+        responses={(200, "application/json"): TransparencyOut, (200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request: Request, csv: bool = False) -> Response | HttpResponse:
         period = transparency.parse_period(request.query_params.get("from"), request.query_params.get("to"))
@@ -289,7 +292,15 @@ class TransparencyApi(APIView):
                 f'attachment; filename="transparency-{period.start.isoformat()}-{period.end.isoformat()}.csv"'
             )
             return response
-        return Response(report)
+        return Response(TransparencyOut(report).data)
+
+
+class TransparencyCsvApi(TransparencyApi):
+    """``transparency.csv``: the same figures, always as CSV."""
+
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request, csv: bool = True) -> Response | HttpResponse:
+        return super().get(request, csv=True)
 
 
 # --- Statements of reasons -------------------------------------------------------------
@@ -303,9 +314,7 @@ class WithheldOut(serializers.Serializer):
 
 
 class StatementsBatchOut(serializers.Serializer):
-    statements = serializers.ListField(
-        child=serializers.DictField(), help_text="1 to 100 statements, each valid under the database's rules"
-    )
+    statements = DsaStatementOut(many=True, help_text="1 to 100 statements, each valid under the database's rules")
     withheld = WithheldOut(many=True, help_text="Decisions in this batch's range whose statement is not emitted")
     next_after = serializers.IntegerField(allow_null=True)
     next = serializers.URLField(allow_null=True, help_text="The next batch; null at the end. Never an empty batch.")
@@ -366,9 +375,9 @@ class StatementsOfReasonsApi(APIView):
             next_url = request.build_absolute_uri(
                 f"{request.path}?format=dsa&after={batch.next_after}&limit={limit}{also}"
             )
-        return Response({
+        return Response(StatementsBatchOut({
             "statements": batch.statements,
             "withheld": [w.as_dict() for w in batch.withheld],
             "next_after": batch.next_after,
             "next": next_url,
-        })
+        }).data)

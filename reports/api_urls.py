@@ -10,6 +10,6 @@ urlpatterns = [
     path("referrals/<int:referral_id>", api.ReferralApi.as_view(), name="api-referral"),
     path("referrals/<int:referral_id>/status", api.ReferralStatusApi.as_view(), name="api-referral-status"),
     path("transparency/", api.TransparencyApi.as_view(), name="api-transparency"),
-    path("transparency.csv", api.TransparencyApi.as_view(), {"csv": True}, name="api-transparency-csv"),
+    path("transparency.csv", api.TransparencyCsvApi.as_view(), {"csv": True}, name="api-transparency-csv"),
     path("statements-of-reasons/", api.StatementsOfReasonsApi.as_view(), name="api-statements-of-reasons"),
 ]
