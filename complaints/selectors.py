@@ -15,6 +15,7 @@ from audit.events import public_labels
 from audit.models import AuditEvent
 from complaints import hooks
 from complaints.models import Breach, Complaint
+from complaints.vocabulary import MISSING_LABELS, PRIORITY_LABELS
 from deadlines.arithmetic import TIME_LEFT_BANDS, percentile, time_left_band
 
 # The audit event a decision writes (moderation.events); the first one ends a notice's
@@ -74,14 +75,17 @@ def tracking_status(complaint: Complaint, sections: list[TrackingSection]) -> di
         "status": complaint.status,
         "status_label": complaint.get_status_display(),
         "priority": complaint.priority,
+        "priority_label": str(PRIORITY_LABELS.get(complaint.priority, complaint.priority)),
         "received_at": complaint.received_at,
         "response_due_at": complaint.response_due_at,
         "missing": list(complaint.missing),
+        "missing_labels": [str(MISSING_LABELS.get(key, key)) for key in complaint.missing],
         "items": [{"url": i.url, "note": i.note} for i in complaint.items.all()],
         "evidence": [
             {"name": e.original_name, "sha256": e.sha256, "content_type": e.content_type, "received_at": e.received_at}
             for e in complaint.evidence.all()
         ],
+        "evidence_excerpt": complaint.evidence_excerpt,
         "timeline": public_timeline(complaint),
         "messages": [
             {"at": m.created_at, "from": m.author, "from_label": m.get_author_display(), "body": m.body}

@@ -166,6 +166,8 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         status_code = 400
         complaint.refresh_from_db()
     sections = selectors.tracking_sections(complaint, token)
+    # The page shows what the tracking API returns: one selector for both.
+    status = selectors.tracking_status(complaint, sections)
     with timezone.override(person_zone(request, complaint.timezone)):
         return render(
             request,
@@ -173,7 +175,8 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
             {
                 "complaint": complaint,
                 "token": token,
-                "status": selectors.tracking_status(complaint, sections),
+                "status": status,
+                "missing": list(zip(status["missing"], status["missing_labels"], strict=True)),
                 "sections": sections,
                 "evidence_form": evidence_form,
                 "message_form": message_form,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import privacy
 from complaints.services import complaint_by_token
-from moderation import forms, services
+from moderation import forms, redress, services
 from moderation.models import Appeal, CounterNotice
 from takedown import ratelimit
 from takedown.exceptions import DomainError, RateLimited
@@ -68,7 +68,7 @@ def poster_notice(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "moderation/poster_notice.html", {
         "complaint_text": complaint_text, "redactions": redactions,
         "appeals": appeals, "appeal_until": window_ends,
-        "can_appeal": timezone.now() <= window_ends and not any(a.state == Appeal.State.OPEN for a in appeals),
+        "can_appeal": redress.appeal_status(decision, Appeal.Side.POSTER, now=timezone.now()) == redress.APPEAL_POSSIBLE,
         "notice": notice, "decision": decision, "complaint": decision.complaint, "form": form,
         "appeal_form": appeal_form, "counters": counters, "done": done,
         "open_counter": next((c for c in counters if c.state in ("forwarding", "waiting")), None),

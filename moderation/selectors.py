@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +20,14 @@ from complaints.models import Complaint, ComplaintItem, Evidence, Message
 from complaints.selectors import TrackingSection
 from deadlines.models import Timer
 from moderation import hooks
-from moderation.models import Appeal, Claim, ConversationRead, Decision, Measure
-from moderation.redress import redress_text
+from moderation.models import Appeal, Claim, ConversationRead, Decision
+from moderation.redress import (
+    APPEAL_POSSIBLE,
+    appeal_note,
+    appeal_status,
+    appeal_until,
+    redress_text,
+)
 from moderation.services.common import REVIEWERS
 from takedown import roles
 from takedown.crypto import digests_for
@@ -373,22 +379,23 @@ def tracking_outcome(complaint: Complaint, token: str) -> TrackingSection | None
     reasons, the platform's progress on each item, counter-notices and appeals. No staff names."""
     decisions = list(
         Decision.objects.filter(complaint=complaint)
+        .select_related("complaint__policy")
         .prefetch_related("item_actions__item", "counter_notices", "appeals")
         .order_by("decided_at", "pk")
     )
     if not decisions:
         return None
     now = timezone.now()
-    window = timedelta(days=complaint.policy.appeal_window_days)
-    entries = [_outcome_entry(d, now, window) for d in decisions]
+    entries = [_outcome_entry(d, now) for d in decisions]
     return TrackingSection(key="outcome", template="moderation/_tracking_outcome.html",
                            data={"decisions": entries, "latest_decision_id": entries[-1]["id"]})
 
 
-def _outcome_entry(d: Decision, now: datetime, window: timedelta) -> dict[str, Any]:
+def _outcome_entry(d: Decision, now: datetime) -> dict[str, Any]:
     counters = list(d.counter_notices.all())
     appeals = [a for a in d.appeals.all() if a.side == Appeal.Side.COMPLAINANT]
     actions = [a for a in d.item_actions.all() if a.kind == "apply"]
+    appeal = appeal_status(d, Appeal.Side.COMPLAINANT, now=now)
     return {
         "id": d.pk,
         "measure": d.measure,
@@ -414,9 +421,11 @@ def _outcome_entry(d: Decision, now: datetime, window: timedelta) -> dict[str, A
             {"id": a.pk, "state": a.state, "state_label": str(a.get_state_display()), "reasons": a.reasons}
             for a in appeals
         ],
-        "can_appeal": d.measure != Measure.REQUEST_INFO and now <= d.decided_at + window
-        and not any(a.state == Appeal.State.OPEN for a in appeals),
-        "appeal_until": d.decided_at + window,
+        "can_appeal": appeal == APPEAL_POSSIBLE,
+        "appeal_until": appeal_until(d),
+        # Why the appeal is no longer offered (APPEAL_* of moderation.redress), in words.
+        "appeal_status": appeal,
+        "appeal_note": appeal_note(appeal),
     }
 
 

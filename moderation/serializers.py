@@ -14,6 +14,14 @@ from rest_framework import serializers
 from complaints.models import Complaint
 from moderation import selectors, services
 from moderation.models import Decision, Incident
+from moderation.redress import (
+    APPEAL_DECIDED,
+    APPEAL_NOT_APPLICABLE,
+    APPEAL_OPEN,
+    APPEAL_POSSIBLE,
+    APPEAL_REVERSED,
+    APPEAL_WINDOW_CLOSED,
+)
 
 
 def strings(**kwargs) -> serializers.ListField:
@@ -358,6 +366,11 @@ class OutcomeDecisionOutput(serializers.Serializer):
     appeals = OutcomeAppealOutput(many=True, help_text="The complainant's appeals")
     can_appeal = serializers.BooleanField()
     appeal_until = serializers.DateTimeField()
+    appeal_status = serializers.ChoiceField(
+        choices=[APPEAL_POSSIBLE, APPEAL_NOT_APPLICABLE, APPEAL_REVERSED, APPEAL_OPEN, APPEAL_DECIDED,
+                 APPEAL_WINDOW_CLOSED],
+        help_text="Whether the complainant may appeal, and if not why")
+    appeal_note = serializers.CharField(help_text="Why no appeal is offered, in words (empty when one is)")
 
 
 class OutcomeSectionOutput(serializers.Serializer):

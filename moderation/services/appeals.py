@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit import actors
 from complaints.models import Complaint
-from moderation import events
+from moderation import events, redress
 from moderation.models import RESTRICTIVE_MEASURES, Appeal, Decision, Measure
 from moderation.services.common import check_case_change, lock_case, require_reviewer
 from moderation.services.counter_notices import poster_notice_by_token
@@ -45,11 +45,10 @@ def appeal_file(*, token: str, grounds: str, decision_id: int | None = None, now
     side, decision, complaint = _appealed_decision(token, decision_id)
     if decision is None:
         raise Conflict(_("There is no decision to appeal yet."), code=ErrorCode.NO_DECISION)
-    window = timedelta(days=complaint.policy.appeal_window_days)
-    if now > decision.decided_at + window:
-        raise Conflict(_("The time to appeal this decision has passed."), code=ErrorCode.APPEAL_WINDOW_CLOSED)
     with transaction.atomic():
         lock_case(complaint)
+        decision = Decision.objects.select_related("complaint__policy").prefetch_related("appeals").get(pk=decision.pk)
+        _refuse_unless_appealable(decision, side, now)
         try:
             with transaction.atomic():
                 appeal = Appeal.objects.create(decision=decision, side=side, grounds=grounds, filed_at=now)
@@ -57,6 +56,22 @@ def appeal_file(*, token: str, grounds: str, decision_id: int | None = None, now
             raise Conflict(_("Your appeal against this decision is already being reviewed."), code=ErrorCode.DUPLICATE) from None
         events.appeal_filed(appeal=appeal, complaint=complaint)
     return appeal
+
+
+def _refuse_unless_appealable(decision: Decision, side: str, now: datetime) -> None:
+    """The rule the pages offer the appeal by (``moderation.redress.appeal_status``)."""
+    status = redress.appeal_status(decision, side, now=now)
+    if status == redress.APPEAL_NOT_APPLICABLE:
+        raise Conflict(_("There is no decision to appeal yet."), code=ErrorCode.NO_DECISION)
+    if status == redress.APPEAL_REVERSED:
+        raise Conflict(_("This decision was reversed on appeal and can no longer be appealed."),
+                       code=ErrorCode.NOT_IN_FORCE)
+    if status == redress.APPEAL_OPEN:
+        raise Conflict(_("Your appeal against this decision is already being reviewed."), code=ErrorCode.DUPLICATE)
+    if status == redress.APPEAL_DECIDED:
+        raise Conflict(_("Your appeal against this decision was already decided."), code=ErrorCode.ALREADY_DECIDED)
+    if status == redress.APPEAL_WINDOW_CLOSED:
+        raise Conflict(_("The time to appeal this decision has passed."), code=ErrorCode.APPEAL_WINDOW_CLOSED)
 
 
 def check_appeal_decision(*, appeal: Appeal, user, outcome: str, reasons: str,
