@@ -102,6 +102,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "generated": ("Produced", "生成时间"),
     "step": ("Step recorded", "已记录的处理步骤"),
     "page": ("Page", "第"),
+    "print_hint": ("Print this page or save it as PDF from your browser.", "请打印本页，或在浏览器中将其另存为 PDF。"),
 }
 
 MEASURE_WORDS = {
@@ -148,6 +149,13 @@ def _w(key: str, zh: bool, table: dict[str, tuple[str, str]] = WORDS) -> str:
     return pair[1] if zh else pair[0]
 
 
+def printable_page(pack: Pack, language: str) -> dict[str, Any]:
+    """The context of the pack's printable page (no font for a PDF), in ``language``."""
+    zh = _is_zh(language)
+    return {"content": pack.content, "digest": pack.digest, "lines": pack.lines,
+            "language": "zh-Hans" if zh else "en", "print_hint": _w("print_hint", zh)}
+
+
 @lru_cache(maxsize=1)
 def cjk_font_path() -> Path | None:
     """Noto Sans SC from its PyPI package, or a path set by the operator; None if absent."""
@@ -179,6 +187,8 @@ class Pack:
     digest: str  # SHA-256 of the canonical JSON of the content, printed in the PDF
     filename: str
     content: dict[str, Any]
+    # Without a PDF: the document's lines, for its printable page (``document_lines``).
+    lines: tuple[Line, ...] = ()
 
 
 def pack_content(complaint: Complaint) -> dict[str, Any]:
@@ -236,8 +246,53 @@ def content_digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Line:
+    """One line of the document: a heading, a paragraph or a gap; ``size`` in points."""
+
+    kind: str  # "heading", "para" or "gap"
+    text: str = ""
+    size: int = 10
+
+
+class _Words:
+    """The document's words in the victim's language: its vocabulary, dates and lines."""
+
+    def __init__(self, *, zh: bool, tz_name: str) -> None:
+        self.zh, self.tz_name = zh, tz_name
+        self.lines: list[Line] = []
+
+    def word(self, key: str, table: dict[str, tuple[str, str]] = WORDS) -> str:
+        return _w(key, self.zh, table)
+
+    def when(self, iso: str | None) -> str:
+        return _local(datetime.fromisoformat(iso), self.tz_name) if iso else "—"
+
+    def heading(self, text: str, size: int = 13) -> None:
+        self.lines.append(Line("heading", text, size))
+
+    def para(self, text: str, size: int = 10) -> None:
+        self.lines.append(Line("para", text or "—", size))
+
+    def gap(self, size: int = 1) -> None:
+        self.lines.append(Line("gap", "", size))
+
+    def field(self, label: str, value: str) -> None:
+        self.para(f"{label}: {value or '—'}")
+
+    def listing(self, labels) -> str:
+        return ("、" if self.zh else ", ").join(str(label) for label in labels)
+
+    def event(self, code: str) -> str:
+        """A step of the timeline in words: the pack's own, else the event's public label."""
+        if code in EVENT_WORDS:
+            return self.word(code, EVENT_WORDS)
+        label = public_labels().get(code)
+        return str(label) if label is not None else self.word("step")
+
+
 class _Writer:
-    """The document being written: its fonts, wrapping and the three kinds of line."""
+    """The PDF being written: its fonts, wrapping and the three kinds of line."""
 
     def __init__(self, content: dict[str, Any], *, zh: bool, tz_name: str, digest: str) -> None:
         from fpdf import FPDF
@@ -268,12 +323,6 @@ class _Writer:
         pdf.footer = footer  # type: ignore[method-assign]
         pdf.add_page()
 
-    def word(self, key: str, table: dict[str, tuple[str, str]] = WORDS) -> str:
-        return _w(key, self.zh, table)
-
-    def when(self, iso: str | None) -> str:
-        return _local(datetime.fromisoformat(iso), self.tz_name) if iso else "—"
-
     def heading(self, text: str, size: int = 13) -> None:
         self.pdf.ln(3)
         self.pdf.set_font("noto", size=size)
@@ -284,26 +333,22 @@ class _Writer:
         self.pdf.set_font("noto", size=size)
         self.pdf.multi_cell(0, size * 0.5, text or "—", wrapmode=self._wrap, **self._next)
 
-    def field(self, label: str, value: str) -> None:
-        self.para(f"{label}: {value or '—'}")
-
-    def listing(self, labels) -> str:
-        return ("、" if self.zh else ", ").join(str(label) for label in labels)
-
-    def event(self, code: str) -> str:
-        """A step of the timeline in words: the pack's own, else the event's public label."""
-        if code in EVENT_WORDS:
-            return self.word(code, EVENT_WORDS)
-        label = public_labels().get(code)
-        return str(label) if label is not None else self.word("step")
+    def write(self, lines: list[Line]) -> None:
+        for line in lines:
+            if line.kind == "heading":
+                self.heading(line.text, line.size)
+            elif line.kind == "gap":
+                self.pdf.ln(line.size)
+            else:
+                self.para(line.text, line.size)
 
 
-def _write_report(w: _Writer, content: dict[str, Any], now: datetime) -> None:
+def _write_report(w: _Words, content: dict[str, Any], now: datetime) -> None:
     w.heading(w.word("title"), 18)
     w.para(w.word("subtitle"), 11)
     w.field(w.word("reference"), content["reference"])
     w.field(w.word("generated"), _local(now, w.tz_name))
-    w.pdf.ln(2)
+    w.gap(2)
     w.para(w.word("purpose"), 9)
 
     w.heading(w.word("report"))
@@ -321,7 +366,7 @@ def _write_report(w: _Writer, content: dict[str, Any], now: datetime) -> None:
         w.field(w.word("excerpt"), content["evidence_excerpt"])
 
 
-def _write_locations_and_evidence(w: _Writer, content: dict[str, Any]) -> None:
+def _write_locations_and_evidence(w: _Words, content: dict[str, Any]) -> None:
     w.heading(w.word("locations"))
     for number, item in enumerate(content["items"], start=1):
         w.para(f"{number}. {item['url']}" + (f" — {item['note']}" if item["note"] else ""))
@@ -335,7 +380,7 @@ def _write_locations_and_evidence(w: _Writer, content: dict[str, Any]) -> None:
         w.para(f"   SHA-256: {item['sha256']}")
 
 
-def _write_decisions(w: _Writer, content: dict[str, Any]) -> None:
+def _write_decisions(w: _Words, content: dict[str, Any]) -> None:
     w.heading(w.word("decisions"))
     if not content["decisions"]:
         w.para(w.word("decisions_none"))
@@ -349,31 +394,38 @@ def _write_decisions(w: _Writer, content: dict[str, Any]) -> None:
         w.field(f"   {w.word('redress')}", redress_text(decision["redress"]))
 
 
-def _write_timeline_and_verification(w: _Writer, content: dict[str, Any], digest: str) -> None:
+def _write_timeline_and_verification(w: _Words, content: dict[str, Any], digest: str) -> None:
     w.heading(w.word("timeline"))
     for entry in content["timeline"]:
         w.para(f"{w.when(entry['at'])}  {w.event(entry['code'])}")
 
     w.heading(w.word("verify"))
     w.para(w.word("verify_files"), 9)
-    w.pdf.ln(1)
+    w.gap(1)
     w.para(w.word("verify_log"), 9)
-    w.pdf.ln(1)
+    w.gap(1)
     w.para(w.word("verify_pack").format(digest=digest), 9)
 
 
-def render_pdf(content: dict[str, Any], *, language: str, tz_name: str, digest: str, now: datetime) -> bytes:
-    """The pack as a PDF, section by section, in ``language``; raises FontUnavailable without a font."""
+def document_lines(content: dict[str, Any], *, language: str, tz_name: str, digest: str, now: datetime) -> list[Line]:
+    """What the pack says, line by line, in ``language``: the PDF and its printable page alike."""
     zh = _is_zh(language)
     # Vocabulary from the catalogue (kinds of information, harms, event names, redress)
     # comes out in the victim's language, whatever the request's language is.
     with translation.override("zh-hans" if zh else "en"):
-        writer = _Writer(content, zh=zh, tz_name=tz_name, digest=digest)
-        _write_report(writer, content, now)
-        _write_locations_and_evidence(writer, content)
-        _write_decisions(writer, content)
-        _write_timeline_and_verification(writer, content, digest)
-        return bytes(writer.pdf.output())
+        words = _Words(zh=zh, tz_name=tz_name)
+        _write_report(words, content, now)
+        _write_locations_and_evidence(words, content)
+        _write_decisions(words, content)
+        _write_timeline_and_verification(words, content, digest)
+        return words.lines
+
+
+def render_pdf(content: dict[str, Any], *, language: str, tz_name: str, digest: str, now: datetime) -> bytes:
+    """The pack as a PDF, section by section, in ``language``; raises FontUnavailable without a font."""
+    writer = _Writer(content, zh=_is_zh(language), tz_name=tz_name, digest=digest)
+    writer.write(document_lines(content, language=language, tz_name=tz_name, digest=digest, now=now))
+    return bytes(writer.pdf.output())
 
 
 class FontUnavailable(RuntimeError):
@@ -408,7 +460,10 @@ def evidence_pack_download(*, complaint: Complaint, language: str | None = None)
             pass
     with transaction.atomic():
         events.evidence_pack_downloaded(complaint=complaint, language=language, digest=digest, pdf=pdf)
-    return Pack(pdf=pdf or None, digest=digest, filename=f"evidence-pack-{complaint.reference}.pdf", content=content)
+    lines = () if pdf else tuple(document_lines(content, language=language, tz_name=complaint.timezone,
+                                                digest=digest, now=now))
+    return Pack(pdf=pdf or None, digest=digest, filename=f"evidence-pack-{complaint.reference}.pdf", content=content,
+                lines=lines)
 
 
 def tracking_section(complaint: Complaint, token: str) -> TrackingSection:

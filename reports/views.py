@@ -12,7 +12,7 @@ from audit import actors
 from complaints.services import complaint_by_token
 from deadlines.charts import Bar, bar_chart
 from reports import referrals, transparency
-from reports.evidence_pack import evidence_pack_download
+from reports.evidence_pack import evidence_pack_download, printable_page
 from reports.models import Referral
 from takedown import ratelimit, roles
 from takedown.access import staff_required
@@ -98,7 +98,7 @@ def evidence_pack(request: HttpRequest, token: str) -> HttpResponse:
     pack = evidence_pack_download(complaint=complaint)
     if pack.pdf is None:
         # No embeddable font on this installation: a printable page instead of a PDF.
-        return render(request, "reports/evidence_pack_print.html", {"content": pack.content, "digest": pack.digest})
+        return render(request, "reports/evidence_pack_print.html", printable_page(pack, complaint.language))
     response = HttpResponse(pack.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
     response["Cache-Control"] = "no-store"

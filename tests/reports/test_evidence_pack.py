@@ -1,7 +1,9 @@
 """The victim's evidence pack: a PDF in their language, from the tracking link only."""
 
+import html
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from audit.models import AuditEvent
@@ -135,3 +137,54 @@ def test_english_pack_breaks_lines_between_words_only():
     assert len(body) > 1  # it did wrap
     for line in body:
         assert set(line.split()) <= words, line
+
+
+def _printable(client, submission, accept_language: str) -> str:
+    response = client.get(f"/track/{submission.token}/evidence-pack.pdf", HTTP_ACCEPT_LANGUAGE=accept_language)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    return page[page.index('<article class="evidence-pack-print"'):page.index("</article>")]
+
+
+@pytest.mark.parametrize(("language", "other"), [("en", "zh-hans"), ("zh-hans", "en")])
+def test_the_printable_page_has_no_raw_codes_and_the_victims_words(client, db, senior, monkeypatch, language, other):
+    """Without a font the page says what the PDF says: every event, kind of information, harm,
+    measure and state in the victim's language, whatever the request's language is."""
+    import re
+
+    from django.utils import translation
+
+    import reports.evidence_pack as pack
+    from complaints.vocabulary import disclosed_label, harm_label
+    from moderation.redress import DEFAULT_REDRESS
+
+    monkeypatch.setattr(pack, "cjk_font_path", lambda: None)
+    submission = submit(language=language, disclosed=("home_address", "phone"), harms=("self_harm_risk", "threats"),
+                        files=[UploadedEvidence("shot.png", make_png())])
+    decide(submission.complaint, senior, "restrict_visibility", redress=DEFAULT_REDRESS)
+    article = _printable(client, submission, other)
+    content = pack.pack_content(submission.complaint)
+    codes = {*content["disclosed_info"], *content["harms"], content["status"],
+             *(e["code"] for e in content["timeline"]), "evidence_pack.downloaded",
+             *(d["measure"] for d in content["decisions"]), *(d["state"] for d in content["decisions"])}
+    assert {"complaint.submitted", "decision.made", "restrict_visibility", "in_force", "home_address"} <= codes
+    words = html.unescape(re.sub(r"<[^>]+>", " ", article))
+    for code in codes:
+        if re.search(r"[._]", code):  # "received" is also an English word
+            assert code not in article, code
+    # Nor anything else shaped like a code: words joined by dots or underscores (links and
+    # file names aside).
+    prose = re.sub(r"https?://\S+", "", words).replace("shot.png", "")
+    assert not re.findall(r"\b[a-z]+(?:[._][a-z]+)+\b", prose), prose
+    with translation.override(language):
+        expected = [disclosed_label("home_address"), disclosed_label("phone"), harm_label("self_harm_risk"),
+                    harm_label("threats"), translation.gettext(DEFAULT_REDRESS)]
+    zh = language.startswith("zh")
+    expected += (["证据材料包", "收到举报", "限制可见范围", "有效", "请打印本页"] if zh else
+                 ["Evidence pack", "Report received", "Visibility restricted", "In force", "Print this page",
+                  "Status: Decided"])
+    for phrase in expected:
+        assert phrase in words, phrase
+    assert ("Report received" in words) is not zh and ("收到举报" in words) is zh
+    assert f'lang="{"zh-Hans" if zh else "en"}"' in article
+    assert submission.complaint.evidence.get().sha256 in words and "https://social.example/p/1" in words
