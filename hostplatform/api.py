@@ -23,6 +23,9 @@ Admins = HasRole.of(roles.ADMIN)
 
 
 class PlatformOut(serializers.ModelSerializer):
+    domains = serializers.ListField(child=serializers.CharField(), help_text="Host suffixes it owns")
+    content_id_prefixes = serializers.ListField(child=serializers.CharField(), help_text="forum owns forum:123")
+    languages = serializers.ListField(child=serializers.CharField())
     active_secrets = serializers.SerializerMethodField(help_text="How many signing secrets are active")
 
     class Meta:
@@ -54,11 +57,19 @@ class PlatformCreateIn(PlatformIn):
 
 
 class PlatformCreatedOut(PlatformOut):
-    token = serializers.CharField(read_only=True, help_text="The platform's API token: shown only now")
-    webhook_secret = serializers.CharField(read_only=True, help_text="Its first signing secret: shown only now")
+    """A new platform, with its credentials (``context``: ``token``, ``webhook_secret``)."""
+
+    token = serializers.SerializerMethodField(help_text="The platform's API token: shown only now")
+    webhook_secret = serializers.SerializerMethodField(help_text="Its first signing secret: shown only now")
 
     class Meta(PlatformOut.Meta):
         fields = [*PlatformOut.Meta.fields, "token", "webhook_secret"]
+
+    def get_token(self, platform: Platform) -> str:
+        return self.context["token"]
+
+    def get_webhook_secret(self, platform: Platform) -> str:
+        return self.context["webhook_secret"]
 
 
 class PlatformListApi(APIView):
@@ -76,8 +87,8 @@ class PlatformListApi(APIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         new = platforms.platform_create(actor=actors.for_user(request.user), **fields)
-        body = PlatformOut(new.platform).data
-        return Response({**body, "token": new.token, "webhook_secret": new.secret}, status=201)
+        credentials = {"token": new.token, "webhook_secret": new.secret}
+        return Response(PlatformCreatedOut(new.platform, context=credentials).data, status=201)
 
 
 class PlatformDetailApi(APIView):
