@@ -100,6 +100,15 @@ class SignalsOutput(serializers.Serializer):
     counters = serializers.IntegerField(help_text="Distinct (target, bucket, type) counters updated")
 
 
+class AlertSeriesOutput(serializers.Serializer):
+    counts = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        help_text="[bucket start (seconds since the epoch), signals in the bucket], oldest first",
+    )
+    expected = serializers.FloatField(help_text="The usual count per bucket")
+    spread = serializers.FloatField(help_text="Its typical spread")
+
+
 class AlertOutput(serializers.Serializer):
     id = serializers.IntegerField()
     target = serializers.CharField()
@@ -112,7 +121,7 @@ class AlertOutput(serializers.Serializer):
     score = serializers.FloatField()
     by_type = serializers.DictField(child=serializers.IntegerField())
     explanation = serializers.CharField()
-    series = serializers.JSONField()
+    series = AlertSeriesOutput()
     referral_proposed = serializers.CharField()
     raised_at = serializers.DateTimeField()
     chart_url = serializers.SerializerMethodField()
@@ -138,12 +147,32 @@ class InterventionInput(serializers.Serializer):
     alert = serializers.IntegerField(required=False)
 
 
+class InterventionParamsOutput(serializers.Serializer):
+    """What the kind takes: traffic_limit its caps (at least one), interstitial its message (or
+    nothing), victim_protection the restrictions, the account and the items; other kinds nothing."""
+
+    shares_per_minute = serializers.IntegerField(required=False)
+    searches_per_minute = serializers.IntegerField(required=False)
+    mentions_per_minute = serializers.IntegerField(required=False)
+    message = serializers.CharField(required=False)
+    restrictions = serializers.ListField(child=serializers.CharField(), required=False)
+    account = serializers.CharField(required=False, help_text="The protected account; empty: the case's items")
+    items = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class DeliveryOutput(serializers.Serializer):
+    """The state of the webhook telling the host platform, per event; absent: not sent."""
+
+    apply = serializers.CharField(required=False)
+    lift = serializers.CharField(required=False)
+
+
 class InterventionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     state = serializers.CharField()
     target = serializers.CharField()
-    params = serializers.JSONField()
+    params = InterventionParamsOutput()
     reason = serializers.CharField()
     alert = serializers.IntegerField(source="alert_id", allow_null=True)
     starts_at = serializers.DateTimeField()
@@ -151,8 +180,9 @@ class InterventionOutput(serializers.Serializer):
     ended_at = serializers.DateTimeField(allow_null=True)
     delivery = serializers.SerializerMethodField()
 
+    @extend_schema_field(DeliveryOutput)
     def get_delivery(self, intervention: Intervention) -> dict:
-        return self.context.get("deliveries", {}).get(intervention.pk, {})
+        return DeliveryOutput(self.context.get("deliveries", {}).get(intervention.pk, {})).data
 
 
 class InterventionListOutput(serializers.Serializer):
