@@ -71,7 +71,9 @@ class InclusionProofApi(APIView):
     def get(self, request):
         index, tree_size = _int_param(request, "index"), _int_param(request, "tree_size")
         leaf, path = selectors.inclusion_proof(index, tree_size)
-        return Response({"index": index, "tree_size": tree_size, "leaf_hash": leaf.hex(), "proof": [h.hex() for h in path]})
+        return Response(InclusionProofOut({
+            "index": index, "tree_size": tree_size, "leaf_hash": leaf.hex(), "proof": [h.hex() for h in path],
+        }).data)
 
 
 class ConsistencyProofOut(serializers.Serializer):
@@ -90,4 +92,4 @@ class ConsistencyProofApi(APIView):
     def get(self, request):
         first, second = _int_param(request, "first"), _int_param(request, "second")
         path = selectors.consistency_proof(first, second)
-        return Response({"first": first, "second": second, "proof": [h.hex() for h in path]})
+        return Response(ConsistencyProofOut({"first": first, "second": second, "proof": [h.hex() for h in path]}).data)

@@ -179,15 +179,84 @@ class CaseEventOut(serializers.Serializer):
     code = serializers.CharField()
     target_type = serializers.CharField()
     target_id = serializers.CharField()
-    details = serializers.DictField()
+    details = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="What the event records; the keys depend on the code (the audit log's own record)",
+    )
     log_index = serializers.IntegerField(allow_null=True)
 
 
+def timestamp(**kwargs) -> serializers.CharField:
+    return serializers.CharField(help_text="UTC, as the audit log writes times", **kwargs)
+
+
+def strings() -> serializers.ListField:
+    return serializers.ListField(child=serializers.CharField())
+
+
+class RecordComplainantOut(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    id_number = serializers.CharField()
+    anonymous = serializers.BooleanField()
+
+
+class ComplaintRecordOut(serializers.Serializer):
+    """The complaint as preserved (``records.complaint_record``), with the complainant's details."""
+
+    reference = serializers.CharField()
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    channel = serializers.CharField()
+    source = serializers.CharField()
+    relationship = serializers.CharField()
+    complainant = RecordComplainantOut()
+    victim_name = serializers.CharField()
+    victim_is_minor = serializers.BooleanField()
+    disclosed_info = strings()
+    harms = strings()
+    explanation = serializers.CharField()
+    evidence_excerpt = serializers.CharField()
+    good_faith_declaration = serializers.BooleanField()
+    language = serializers.CharField()
+    timezone = serializers.CharField()
+    priority = serializers.CharField()
+    threat_to_life = serializers.BooleanField()
+    policy_version = serializers.IntegerField(allow_null=True)
+    received_at = timestamp()
+    valid_at = timestamp(allow_null=True)
+    response_due_at = timestamp(allow_null=True)
+
+
+class ItemRecordOut(serializers.Serializer):
+    position = serializers.IntegerField()
+    url = serializers.CharField()
+    note = serializers.CharField()
+
+
+class EvidenceRecordOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    received_at = timestamp()
+    file_present = serializers.BooleanField(help_text="False once the file is erased")
+
+
+class MessageRecordOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = serializers.CharField()
+    body = serializers.CharField()
+    created_at = timestamp()
+
+
 class CaseRecordOut(serializers.Serializer):
-    complaint = serializers.DictField()
-    items = serializers.ListField(child=serializers.DictField())
-    evidence = serializers.ListField(child=serializers.DictField())
-    messages = serializers.ListField(child=serializers.DictField())
+    complaint = ComplaintRecordOut()
+    items = ItemRecordOut(many=True)
+    evidence = EvidenceRecordOut(many=True)
+    messages = MessageRecordOut(many=True)
     events = CaseEventOut(many=True)
 
 
@@ -214,13 +283,13 @@ class CaseRecordApi(APIView):
             for e in case_events([complaint.pk]).select_related("log_entry")
         ]
         return Response(
-            {
+            CaseRecordOut({
                 "complaint": complaint_record(complaint),
                 "items": item_records(complaint),
                 "evidence": evidence_records(complaint),
                 "messages": message_records(complaint),
                 "events": events,
-            }
+            }).data
         )
 
 
