@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.utils import OpenApiRequest, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiRequest, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
@@ -287,7 +287,8 @@ class ComplaintCreateApi(APIView):
             channel=Channel.API,
             submitter=submitter,
         )
-        return Response(receipt(submission), status=status.HTTP_201_CREATED if submission.created else 200)
+        return Response(ReceiptOut(receipt(submission)).data,
+                        status=status.HTTP_201_CREATED if submission.created else 200)
 
 
 class IsTrustedSubmitter(BasePermission):
@@ -297,27 +298,20 @@ class IsTrustedSubmitter(BasePermission):
         return roles.has_role(request.user, roles.TRUSTED_FLAGGER, roles.AUTHORITY)
 
 
-BATCH_OUT = inline_serializer(
-    "BatchOut",
-    {
-        "results": serializers.ListField(
-            child=inline_serializer(
-                "BatchResult",
-                {
-                    "index": serializers.IntegerField(),
-                    "client_key": serializers.CharField(),
-                    "created": serializers.BooleanField(),
-                    "reference": serializers.CharField(),
-                    "status": serializers.CharField(),
-                    "missing": serializers.ListField(child=serializers.CharField()),
-                    "priority": serializers.CharField(),
-                    "response_due_at": serializers.DateTimeField(allow_null=True),
-                    "tracking_url": serializers.CharField(allow_null=True),
-                },
-            )
-        )
-    },
-)
+class BatchResult(serializers.Serializer):
+    index = serializers.IntegerField()
+    client_key = serializers.CharField()
+    created = serializers.BooleanField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    missing = serializers.ListField(child=serializers.CharField())
+    priority = serializers.CharField()
+    response_due_at = serializers.DateTimeField(allow_null=True)
+    tracking_url = serializers.CharField(allow_null=True)
+
+
+class BatchOut(serializers.Serializer):
+    results = BatchResult(many=True)
 
 
 class ComplaintBatchApi(APIView):
@@ -331,8 +325,8 @@ class ComplaintBatchApi(APIView):
     @extend_schema(
         request=BatchDocumentedIn,
         responses={
-            201: BATCH_OUT,
-            200: OpenApiResponse(BATCH_OUT, description="Every notice was a repeat of an earlier one."),
+            201: BatchOut,
+            200: OpenApiResponse(BatchOut, description="Every notice was a repeat of an earlier one."),
         },
         summary="File up to 100 complaints at once",
         description=(
@@ -373,7 +367,7 @@ class ComplaintBatchApi(APIView):
             for index, (item, submission) in enumerate(zip(parsed, submissions, strict=True))
         ]
         created = any(r["created"] for r in results)
-        return Response({"results": results}, status=201 if created else 200)
+        return Response(BatchOut({"results": results}).data, status=201 if created else 200)
 
 
 class TrackingEvidenceIn(serializers.Serializer):
