@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from audit.events import public_labels
@@ -228,23 +228,25 @@ class Performance:
         return self.within_deadline / self.judged if self.judged else None
 
 
-def performance(*, since: datetime | None = None, until: datetime | None = None, days: int = 90) -> Performance:
+def performance(*, since: datetime | None = None, until: datetime | None = None, days: int = 90,
+                cases: QuerySet | None = None) -> Performance:
     """Deadline performance over a period: notices first decided in it, breaches recorded in it.
 
     Time to act runs from validity (when the clock started) to the first decision;
     "within deadline" compares the first decision with the deadline as it finally
     stood (moved by any time spent waiting for the complainant), and its share counts
     only notices decided or breached in the period: a notice still open within its
-    deadline is neither.
+    deadline is neither. ``cases``: only these notices (a query of complaint ids).
     """
     until = until or timezone.now()
     since = since or until - timedelta(days=days)
     decided = first_decisions(since=since, until=until)
     hours: list[float] = []
     within = 0
-    notices = Complaint.objects.filter(pk__in=list(decided), valid_at__isnull=False).values_list(
-        "pk", "valid_at", "response_due_at"
-    )
+    notices = Complaint.objects.filter(pk__in=list(decided), valid_at__isnull=False)
+    if cases is not None:
+        notices = notices.filter(pk__in=cases)
+    notices = notices.values_list("pk", "valid_at", "response_due_at")
     judged_ids = set()
     for pk, valid_at, due_at in notices:
         judged_ids.add(pk)
@@ -253,6 +255,8 @@ def performance(*, since: datetime | None = None, until: datetime | None = None,
         if due_at is not None and decided_at <= due_at:
             within += 1
     breached = Breach.objects.filter(breached_at__gte=since, breached_at__lt=until)
+    if cases is not None:
+        breached = breached.filter(complaint_id__in=cases)
     breached_undecided = set(breached.values_list("complaint_id", flat=True)) - judged_ids
     return Performance(
         since=since,

@@ -19,7 +19,6 @@ from audit import actors
 from complaints.models import Complaint
 from complaints.selectors import complaint_by_reference
 from hostplatform import platforms
-from hostplatform.models import Platform
 from reports import referrals, transparency
 from reports.assessments import assessment_context, assessment_set_staff_facts
 from reports.dsa import BATCH_LIMIT
@@ -29,7 +28,7 @@ from reports.seriousness import TIER_OF_KIND
 from reports.statements import statements_batch
 from takedown import roles
 from takedown.access import HasRole
-from takedown.exceptions import InvalidInput, NotFound, Unprocessable
+from takedown.exceptions import InvalidInput, NotFound
 from takedown.ratelimit import public_throttle
 
 CASE_ROLES = (roles.MODERATOR, roles.SENIOR_MODERATOR, roles.ADMIN)
@@ -268,6 +267,8 @@ DATE_OR_EMPTY = {"anyOf": [{"type": "string", "format": "date"}, {"type": "strin
 PERIOD_PARAMETERS = [
     OpenApiParameter("from", DATE_OR_EMPTY, description="First day (empty or absent: 90 days before 'to'); not after 'to'"),
     OpenApiParameter("to", DATE_OR_EMPTY, description="Last day (empty or absent: today)"),
+    OpenApiParameter("platform", str, description=(
+        "One platform's figures (its slug); empty or absent: the whole group. A slug naming no platform is 422.")),
 ]
 
 
@@ -285,11 +286,13 @@ class TransparencyApi(APIView):
     )
     def get(self, request: Request, csv: bool = False) -> Response | HttpResponse:
         period = transparency.parse_period(request.query_params.get("from"), request.query_params.get("to"))
-        report = transparency.cached_figures(period)
+        platform = transparency.platform_named(request.query_params.get("platform"))
+        report = transparency.cached_figures(period, platform)
         if csv or request.accepted_renderer.format == "csv":
             response = HttpResponse(transparency.as_csv(report), content_type="text/csv; charset=utf-8")
+            of = f"-{platform.slug}" if platform is not None else ""
             response["Content-Disposition"] = (
-                f'attachment; filename="transparency-{period.start.isoformat()}-{period.end.isoformat()}.csv"'
+                f'attachment; filename="transparency{of}-{period.start.isoformat()}-{period.end.isoformat()}.csv"'
             )
             return response
         return Response(TransparencyOut(report).data)
@@ -326,13 +329,7 @@ def _statements_platform(request: Request):
     if roles.has_role(request.user, roles.PLATFORM) and not roles.has_role(request.user, *roles.STAFF_ROLES):
         return platforms.platform_of_user(request.user), ""
     slug = request.query_params.get("platform", "")
-    if not slug:
-        return None, ""
-    platform = Platform.objects.filter(slug=slug).first()
-    # A well-formed slug naming no platform of the group: 422, as for any value the records do not hold.
-    if platform is None:
-        raise Unprocessable(_("No platform with this slug."), fields={"platform": [_("No platform with this slug.")]})
-    return platform, slug
+    return transparency.platform_named(slug), slug
 
 
 class StatementsOfReasonsApi(APIView):

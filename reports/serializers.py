@@ -77,6 +77,10 @@ class TransparencyOut(serializers.Serializer):
     """The public figures of a period: every number counts events that happened in it."""
 
     period = PeriodOut()
+    platform = serializers.CharField(allow_null=True, help_text=(
+        "The platform whose figures these are (its slug), or null for the whole group. A platform's "
+        "notices have an item on it; its measures, counter-notices and appeals are those of decisions "
+        "with an action on one of its items; misuse figures are always the desk's."))
     notices = NoticeFiguresOut()
     measures = MeasureFiguresOut()
     time_to_act = TimeToActOut()

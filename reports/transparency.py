@@ -16,12 +16,13 @@ from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintItem
 from complaints.vocabulary import DISCLOSED_KIND_KEYS
+from hostplatform.models import ItemRoute, Platform
 from takedown.exceptions import InvalidInput, Unprocessable
 
 DEFAULT_DAYS = 90
@@ -83,10 +84,33 @@ def _model(app_label: str, name: str):
         return None
 
 
-def _grouped(model, date_field: str, period: Period, *fields: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Scope:
+    """What one platform's report counts (SPEC section 1: a desk for a group of platforms).
+
+    Its notices are those with an item on it; its measures, counter-notices and appeals
+    those of decisions with an action on one of its items (as its DSA statements are chosen).
+    The misuse procedure is the desk's, not a platform's: its figures are the group's.
+    """
+
+    platform: Platform
+    cases: QuerySet
+    decisions: QuerySet
+
+
+def platform_scope(platform: Platform) -> Scope:
+    items = ItemRoute.objects.filter(platform=platform).values("item_id")
+    action_model = _model("moderation", "ItemAction")
+    decisions = (action_model.objects.filter(item_id__in=items).values("decision_id") if action_model is not None
+                 else ItemRoute.objects.none().values("pk"))
+    return Scope(platform, ComplaintItem.objects.filter(pk__in=items).values("complaint_id"), decisions)
+
+
+def _grouped(model, date_field: str, period: Period, *fields: str, only: dict[str, Any] | None = None
+             ) -> list[dict[str, Any]]:
     if model is None:
         return []
-    window = {f"{date_field}__gte": period.since, f"{date_field}__lt": period.until}
+    window = {f"{date_field}__gte": period.since, f"{date_field}__lt": period.until, **(only or {})}
     return list(model.objects.filter(**window).values(*fields).annotate(n=Count("pk")).order_by(*fields))
 
 
@@ -97,28 +121,32 @@ def _by(rows: list[dict[str, Any]], field: str) -> dict[str, int]:
     return dict(sorted(totals.items()))
 
 
-def figures(period: Period) -> dict[str, Any]:
-    """The report for a period. Every number counts events that happened in the period."""
+def figures(period: Period, scope: Scope | None = None) -> dict[str, Any]:
+    """The report for a period, of the group or of one platform (``scope``). Every number
+    counts events that happened in the period."""
     from complaints.selectors import performance
 
+    cases = {} if scope is None else {"pk__in": scope.cases}
+    of_cases = {} if scope is None else {"complaint_id__in": scope.cases}
+    of_decisions = {} if scope is None else {"decision_id__in": scope.decisions}
     # 1. Notices received, by source, channel and priority.
-    notices = _grouped(Complaint, "received_at", period, "source", "channel", "priority")
+    notices = _grouped(Complaint, "received_at", period, "source", "channel", "priority", only=cases)
     # 2. Notices by kind of information disclosed (a notice may name several kinds).
     kinds: Counter[str] = Counter()
-    for disclosed in Complaint.objects.filter(received_at__gte=period.since, received_at__lt=period.until).values_list(
-        "disclosed_info", flat=True
-    ).iterator(chunk_size=5000):
+    for disclosed in Complaint.objects.filter(received_at__gte=period.since, received_at__lt=period.until,
+                                              **cases).values_list("disclosed_info", flat=True).iterator(chunk_size=5000):
         kinds.update(k for k in disclosed if k in DISCLOSED_KIND_KEYS)
     # 3. Decisions by measure and by how they stand.
-    decisions = _grouped(_model("moderation", "Decision"), "decided_at", period, "measure", "state")
-    # 4-6. Counter-notices, appeals, misuse steps.
-    counter_notices = _grouped(_model("moderation", "CounterNotice"), "received_at", period, "state")
-    appeals = _grouped(_model("moderation", "Appeal"), "filed_at", period, "state")
+    decisions = _grouped(_model("moderation", "Decision"), "decided_at", period, "measure", "state",
+                         only={} if scope is None else {"pk__in": scope.decisions})
+    # 4-6. Counter-notices, appeals, misuse steps (the desk's, whatever the scope).
+    counter_notices = _grouped(_model("moderation", "CounterNotice"), "received_at", period, "state", only=of_decisions)
+    appeals = _grouped(_model("moderation", "Appeal"), "filed_at", period, "state", only=of_decisions)
     misuse = _grouped(_model("moderation", "MisuseStep"), "created_at", period, "kind")
     # 7. Referrals by authority.
-    referrals = _grouped(_model("reports", "Referral"), "created_at", period, "authority")
+    referrals = _grouped(_model("reports", "Referral"), "created_at", period, "authority", only=of_cases)
     # 8-10. Time to act, share within deadline, breaches (the deadline engine's figures).
-    perf = performance(since=period.since, until=period.until)
+    perf = performance(since=period.since, until=period.until, cases=None if scope is None else scope.cases)
 
     by_measure = _by(decisions, "measure")
     by_state = _by(decisions, "state")
@@ -126,6 +154,7 @@ def figures(period: Period) -> dict[str, Any]:
     misuse_kinds = _by(misuse, "kind")
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "platform": None if scope is None else scope.platform.slug,
         "notices": {
             "total": sum(r["n"] for r in notices),
             "by_source": _by(notices, "source"),
@@ -162,21 +191,33 @@ def figures(period: Period) -> dict[str, Any]:
 CACHE_SECONDS = 60
 
 
-def cached_figures(period: Period) -> dict[str, Any]:
+def cached_figures(period: Period, platform: Platform | None = None) -> dict[str, Any]:
     """``figures`` shared for a minute between requests: the page is public, and a report
     over a large period reads every notice of it. A cache outage only costs the reuse."""
-    key = f"reports:transparency:{period.start.isoformat()}:{period.end.isoformat()}"
+    slug = platform.slug if platform is not None else ""
+    key = f"reports:transparency:{period.start.isoformat()}:{period.end.isoformat()}:{slug}"
     try:
         report = cache.get(key)
     except Exception:
         report = None
     if report is None:
-        report = figures(period)
+        report = figures(period, None if platform is None else platform_scope(platform))
         try:
             cache.set(key, report, CACHE_SECONDS)
         except Exception:
             pass
     return report
+
+
+def platform_named(slug: str | None) -> Platform | None:
+    """The platform of ``?platform=<slug>``: None for the group (no slug); 422 for a
+    well-formed slug naming no platform, as for any value the records do not hold."""
+    if not slug:
+        return None
+    platform = Platform.objects.filter(slug=slug).first()
+    if platform is None:
+        raise Unprocessable(_("No platform with this slug."), fields={"platform": [_("No platform with this slug.")]})
+    return platform
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:

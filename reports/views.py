@@ -3,6 +3,8 @@ and the staff referral pages. Parse, call the service or selector, render."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from audit import actors
 from complaints.services import complaint_by_token
 from deadlines.charts import Bar, bar_chart
+from hostplatform.models import Platform
 from reports import referrals, transparency
 from reports.evidence_pack import evidence_pack_download, printable_page
 from reports.models import Referral
@@ -35,12 +38,14 @@ def transparency_page(request: HttpRequest) -> HttpResponse:
     from complaints.vocabulary import DISCLOSED_KINDS, Source
 
     error = None
+    platform = None
     try:
         period = transparency.parse_period(request.GET.get("from"), request.GET.get("to"))
+        platform = transparency.platform_named(request.GET.get("platform"))
     except DomainError as exc:
         error = exc
         period = transparency.parse_period(None, None)
-    report = transparency.cached_figures(period)
+    report = transparency.cached_figures(period, platform)
     kinds = {k: str(label) for k, label, _hint in DISCLOSED_KINDS}
     sources = {k: str(label) for k, label in Source.choices}
     measures = _measure_labels()
@@ -60,14 +65,19 @@ def transparency_page(request: HttpRequest) -> HttpResponse:
         ),
     }
     share = report["time_to_act"]["share_within_deadline"]
+    query = urlencode({"from": period.start.isoformat(), "to": period.end.isoformat(),
+                       **({"platform": platform.slug} if platform is not None else {})})
+    group = list(Platform.objects.order_by("name").only("slug", "name"))
     context = {
         "report": report,
         "period": period,
         "charts": charts,
         "share_percent": None if share is None else round(share * 100, 1),
         "error": error,
-        "csv_url": f"/api/v1/transparency.csv?from={period.start.isoformat()}&to={period.end.isoformat()}",
-        "json_url": f"/api/v1/transparency/?from={period.start.isoformat()}&to={period.end.isoformat()}",
+        "csv_url": f"/api/v1/transparency.csv?{query}",
+        "json_url": f"/api/v1/transparency/?{query}",
+        "platform": platform,
+        "group": group if len(group) > 1 else [],
     }
     return render(request, "reports/transparency.html", context, status=400 if error else 200)
 

@@ -127,3 +127,38 @@ def test_the_page_says_what_the_share_counts_and_lists_each_line_once(db, senior
     assert len(labels) == len(set(labels)), labels
     for name in ("Deadline breaches", "Referrals to authorities", "reversed on appeal"):
         assert html.lower().count(name.lower()) == 1, name
+
+
+def test_each_platform_of_the_group_has_its_own_figures(db, senior, api_client):
+    from hostplatform.platforms import platform_create
+
+    forum = platform_create(slug="forum", name="Forum", domains=["forum.example"]).platform
+    on_both = submit(disclosed=["phone"], urls=("https://social.example/p/1", "https://forum.example/t/1")).complaint
+    on_host = submit(disclosed=["home_address"]).complaint
+    on_forum = submit(disclosed=["whereabouts"], urls=("https://forum.example/t/2",)).complaint
+    decide(on_host, senior, "remove")
+    decide(on_forum, senior, "restrict_interaction")
+    decide(on_both, senior, "remove")
+    today = timezone.localdate().isoformat()
+
+    def report(slug=""):
+        response = api_client.get(f"/api/v1/transparency/?from=2020-01-01&to={today}&platform={slug}")
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    group, host, of_forum = report(), report("host"), report("forum")
+    assert (group["platform"], host["platform"], of_forum["platform"]) == (None, "host", "forum")
+    assert group["notices"]["total"] == 3
+    assert host["notices"]["total"] == 2 and of_forum["notices"]["total"] == 2
+    assert of_forum["notices"]["by_kind"] == {"phone": 1, "whereabouts": 1}
+    assert host["measures"]["by_measure"] == {"remove": 2}
+    assert of_forum["measures"]["by_measure"] == {"remove": 1, "restrict_interaction": 1}
+    assert of_forum["time_to_act"]["handled"] == 2 and group["time_to_act"]["handled"] == 3
+    assert forum.slug in api_client.get("/api/v1/transparency.csv?platform=forum").headers["Content-Disposition"]
+
+    unknown = api_client.get("/api/v1/transparency/?platform=nowhere")
+    assert unknown.status_code == 422 and "platform" in unknown.json()["error"]["fields"]
+
+    page = Client().get("/transparency/?platform=forum").content.decode()
+    assert '<option value="forum" selected>Forum</option>' in page and "Figures of Forum" in page
+    assert "platform=forum" in page  # the JSON and CSV links keep the platform
