@@ -196,15 +196,15 @@ def intervention_lift(request: HttpRequest, pk: int) -> HttpResponse:
 def _protection_answer(request, token: str, intervention: Intervention | None, status: int) -> Response | HttpResponse:
     if request.content_type == "application/json":
         if intervention is None:
-            return Response({"active": False}, status=status)
+            return Response(ProtectionOffOutput({"active": False}).data, status=status)
         return Response(
-            {
+            ProtectionStateOutput({
                 "active": intervention.is_active,
                 "restrictions": intervention.params.get("restrictions", []),
                 "since": intervention.starts_at,
                 "until": intervention.expires_at,
                 "ended_at": intervention.ended_at,
-            },
+            }).data,
             status=status,
         )
     return redirect(f"/track/{token}/#protection", permanent=False)
@@ -215,8 +215,15 @@ class ProtectionRequestInput(serializers.Serializer):
                                     help_text="The victim's account name or profile link on the platform")
 
 
-class ProtectionStateOutput(serializers.Serializer):
+class ProtectionOffOutput(serializers.Serializer):
+    """No protection was ever turned on for the case: only ``active``."""
+
     active = serializers.BooleanField()
+
+
+class ProtectionStateOutput(ProtectionOffOutput):
+    """The case's protection; when none was ever turned on, only ``active`` (false)."""
+
     restrictions = serializers.ListField(child=serializers.CharField(), required=False)
     since = serializers.DateTimeField(required=False)
     until = serializers.DateTimeField(required=False)
