@@ -21,6 +21,7 @@ from hostplatform.models import ItemRoute, Platform, WebhookDelivery
 from moderation.models import ItemAction
 from takedown import roles
 from tests.factories import make_user, verified_client
+from tests.openapi import assert_documented
 from tests.reports.conftest import decide, make_staff, submit
 
 RECEIVER = Path(__file__).with_name("receiver_process.py")
@@ -204,7 +205,10 @@ def test_one_notice_reaches_each_platform_with_only_its_items_and_the_victim_see
     states = {a.item.url: a.state for a in ItemAction.objects.filter(decision=decision).select_related("item")}
     assert states == {URLS[0]: "done", URLS[1]: "done", URLS[2]: "done", URLS[3]: "outside"}
 
-    tracking = Client().get(f"/api/v1/track/{submission.token}/").json()
+    answer = Client().get(f"/api/v1/track/{submission.token}/")
+    assert_documented(answer, "/api/v1/track/{token}/")  # every section as its layer documents it
+    tracking = answer.json()
+    assert {"outcome", "platforms"} <= set(tracking["sections"])
     section = tracking["sections"]["platforms"]
     assert {p["slug"]: (p["state"], p["done"], p["total"]) for p in section["platforms"]} == {
         "forum": ("done", 2, 2), "video": ("done", 1, 1)}

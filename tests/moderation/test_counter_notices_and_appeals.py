@@ -17,6 +17,7 @@ from moderation.models import Appeal, CounterNotice, Decision, ItemAction
 from preservation import holds as preservation
 from takedown.exceptions import Conflict
 from tests.moderation.conftest import decision_body
+from tests.openapi import assert_documented
 
 
 @pytest.fixture
@@ -164,6 +165,9 @@ def test_reversal_by_another_moderator_lifts_the_measure_at_once(decided, post, 
     assert ItemAction.objects.get(decision=decision, kind="lift").state == "done"
     assert DemoPlatformAction.objects.filter(event="measure.lift").exists()
     assert "Appeal decided: decision reversed" in Client().get(f"/track/{token}/").content.decode()
+    tracking = Client().get(f"/api/v1/track/{token}/")
+    assert_documented(tracking, "/api/v1/track/{token}/")
+    assert tracking.json()["sections"]["outcome"]["decisions"][0]["state"] == "reversed"
 
 
 def test_reversing_a_no_action_decision_takes_the_new_measure(moderator, moderator_b, submit, post):
