@@ -52,6 +52,11 @@ def test_senior_sees_the_breach_and_decides_an_appeal(product, demo, new_context
         "The post also shows my name next to the number; the second screenshot proves it.")
     victim.get_by_role("button", name="Send appeal").click()
     victim.locator("#outcome .appeal[data-state=open]").wait_for()
+    appealed = victim.locator("#outcome article.decision[data-measure=no_action]")
+    # Once lodged, the appeal is no longer offered: the page says it is being reviewed.
+    assert appealed.locator(".appeal-closed[data-appeal=open]").count() == 1
+    assert appealed.locator("textarea[name=grounds]").count() == 0
+    assert "Appeal this decision" not in appealed.inner_text()
     visit.check(victim, "appeal sent")
 
     page.goto(f"{product.url}/staff/appeals/")
@@ -75,4 +80,8 @@ def test_senior_sees_the_breach_and_decides_an_appeal(product, demo, new_context
     assert outcome.locator(".appeal").first.get_attribute("data-state") == "reversed"
     assert "The screenshot shows the name beside the number" in outcome.inner_text()
     assert outcome.locator("article.decision[data-measure=remove]").count() == 1
+    reversed_decision = outcome.locator("article.decision[data-measure=no_action]")
+    assert reversed_decision.get_attribute("data-state") == "reversed"
+    assert reversed_decision.locator(".appeal-closed[data-appeal=reversed]").count() == 1
+    assert reversed_decision.locator("textarea[name=grounds]").count() == 0
     visit.check(victim, "appeal decided")
