@@ -123,3 +123,23 @@ def test_the_reason_is_in_the_victims_language(case):
     entry, page = offered(token, "zh-hans")
     assert entry["appeal_note"] and not entry["appeal_note"].isascii()
     assert entry["appeal_note"] in page
+
+
+def test_the_proof_form_is_offered_only_while_the_counter_notice_wait_runs(case, django_capture_on_commit_callbacks):
+    token, poster = case
+    with django_capture_on_commit_callbacks(execute=True):
+        objected = APIClient().post("/api/v1/counter-notices/", {
+            "token": poster, "name": "Liu Yang", "email": "liu@example.net",
+            "statement": "The address is my shop's.", "evidence": "Business licence 123",
+        }, format="json")
+    assert objected.status_code == 201
+    entry, page = offered(token)
+    (counter,) = entry["counter_notices"]
+    assert counter["state"] == "waiting" and f"/counter-notice/{counter['id']}/proof/" in page
+    proof = {"kind": "lawsuit", "note": "District court case (2026) 01 Min Chu 123"}
+    assert Client().post(f"/track/{token}/counter-notice/{counter['id']}/proof/", proof).status_code == 302
+    entry, page = offered(token)
+    assert entry["counter_notices"][0]["state"] == "held"
+    assert "/proof/" not in page and 'name="kind"' not in page
+    again = Client().post(f"/track/{token}/counter-notice/{counter['id']}/proof/", proof)
+    assert again.status_code == 409
