@@ -44,6 +44,32 @@ def platform_of_user(user) -> Platform:
     return account.platform if account is not None else default_platform()
 
 
+def signal_namespace(platform: Platform) -> str:
+    """The prefix of a platform's signal targets: none for the group's shared space (the
+    default platform and those sharing signals), ``<slug>/`` for a platform counting apart."""
+    return "" if platform.is_default or platform.shares_signals else f"{platform.slug}/"
+
+
+def signal_namespace_of_user(user) -> str:
+    cached = getattr(user, "_signal_namespace", None)
+    if cached is None:
+        cached = signal_namespace(platform_of_user(user))
+        user._signal_namespace = cached
+    return cached
+
+
+def signal_audience(target: str) -> tuple[list[Platform], str]:
+    """Who an intervention on ``target`` goes to, and the key each of them knows it by: the
+    platform whose namespace prefixes it, or every active platform of the shared space."""
+    slug, sep, own_key = target.partition("/")
+    if sep:
+        platform = Platform.objects.filter(slug=slug, active=True, is_default=False, shares_signals=False).first()
+        if platform is not None:
+            return [platform], own_key
+    shared = [p for p in Platform.objects.filter(active=True).order_by("pk") if p.is_default or p.shares_signals]
+    return shared or [default_platform()], target
+
+
 def platform_id_of_user(user) -> int:
     cached = getattr(user, "_platform_id", None)
     if cached is None:

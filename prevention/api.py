@@ -28,7 +28,7 @@ from audit import actors
 from hostplatform import platforms
 from prevention import detection, interventions, selectors, signals
 from prevention.auth import CachedTokenAuthentication
-from prevention.models import CONTEXTS, Alert, Intervention
+from prevention.models import CONTEXTS, TARGET_KEY_CHARS, Alert, Intervention
 from prevention.screening import LANGUAGES, MAX_TEXT_CHARS, parse_screen_request, screen
 from takedown import bodies, ratelimit, roles
 from takedown.access import HasRole
@@ -139,7 +139,9 @@ class AlertListOutput(serializers.Serializer):
 
 class InterventionInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=interventions.STAFF_KINDS)
-    target = serializers.CharField(max_length=128)
+    target = serializers.CharField(max_length=TARGET_KEY_CHARS, help_text=(
+        "The target's key: as the platforms sharing signals send it (the intervention goes to each of "
+        "them), or '<slug>/<key>' for a platform counting apart (it goes to that platform alone)"))
     reason = serializers.CharField(max_length=interventions.MAX_REASON_CHARS)
     expires_at = serializers.DateTimeField(required=False)
     duration_minutes = serializers.IntegerField(required=False, min_value=1, max_value=90 * 24 * 60)
@@ -292,7 +294,7 @@ class SignalsView(HostPlatformView):
     max_body_bytes = SIGNALS_MAX_BYTES
 
     def handle(self, data: Any, user) -> dict:
-        batch = signals.parse_signals(data)
+        batch = signals.parse_signals(data, namespace=platforms.signal_namespace_of_user(user))
         signals.count_signals(batch.counts)
         return {
             "accepted": batch.accepted,

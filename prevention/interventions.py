@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from audit import actors
 from deadlines import timers
+from hostplatform import platforms
 from hostplatform.services import webhook_enqueue
 from prevention import events
-from prevention.models import Alert, Intervention
+from prevention.models import TARGET_KEY_CHARS, Alert, Intervention
 from prevention.protection import forget_cached_names
 from takedown.exceptions import Conflict, ErrorCode, InvalidInput, Unprocessable
 
@@ -96,13 +97,33 @@ def _payload(intervention: Intervention, action: str) -> dict[str, Any]:
     return payload
 
 
+def _audience(intervention: Intervention) -> tuple[list, str]:
+    """The platforms an intervention goes to, and the target's key there. A victim's
+    protection goes to every platform the case has items on; another intervention to each
+    platform the target is known to (``platforms.signal_audience``): every platform of the
+    shared space of targets, or the one platform counting apart, by its own key."""
+    if intervention.kind == Intervention.Kind.VICTIM_PROTECTION and intervention.complaint_id:
+        routes = platforms.routes_of(list(intervention.complaint.items.all()))
+        hosting = {r.platform.pk: r.platform for r in routes.values() if r.platform is not None}
+        return [hosting[pk] for pk in sorted(hosting)] or [platforms.default_platform()], intervention.target
+    if not intervention.target:
+        return [platforms.default_platform()], ""
+    return platforms.signal_audience(intervention.target)
+
+
 def _send(intervention: Intervention, action: str) -> None:
-    webhook_enqueue(
-        event=Webhooks.APPLY if action == "apply" else Webhooks.LIFT,
-        payload=_payload(intervention, action),
-        idempotency_key=f"intervention:{intervention.pk}:{action}",
-        subject=intervention,
-    )
+    audience, own_key = _audience(intervention)
+    payload = _payload(intervention, action)
+    payload["target"] = own_key
+    for platform in audience:
+        alone = platform.is_default
+        webhook_enqueue(
+            event=Webhooks.APPLY if action == "apply" else Webhooks.LIFT,
+            payload=payload,
+            idempotency_key=f"intervention:{intervention.pk}:{action}" + ("" if alone else f":{platform.slug}"),
+            subject=intervention,
+            platform=platform,
+        )
 
 
 def intervention_create(
@@ -124,8 +145,8 @@ def intervention_create(
     if kind not in STAFF_KINDS:
         errors["kind"] = [f"One of: {', '.join(STAFF_KINDS)}."]
     target = (target or "").strip() if isinstance(target, str) else ""
-    if not target or len(target) > 128:
-        errors["target"] = ["The target's key on the host platform, 1-128 characters."]
+    if not target or len(target) > TARGET_KEY_CHARS:
+        errors["target"] = [f"The target's key, 1-{TARGET_KEY_CHARS} characters."]
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason or len(reason) > MAX_REASON_CHARS:
         errors["reason"] = [f"Say why, in at most {MAX_REASON_CHARS} characters."]

@@ -35,6 +35,10 @@ RULE_KINDS = (
     "staydown",
 )
 
+# A target's key as stored: a platform's own key (at most 128 characters), in a platform
+# that does not share signals prefixed with its slug (at most 40) and "/" (prevention.signals).
+TARGET_KEY_CHARS = 170
+
 
 class ScreeningRule(models.Model):
     """What screening answers when it finds ``kind`` in a text of ``context``.
@@ -93,7 +97,7 @@ class Fingerprint(models.Model):
 class SignalBucket(models.Model):
     """Activity on one target in one time bucket, when counting without Redis."""
 
-    target = models.CharField(max_length=128)
+    target = models.CharField(max_length=TARGET_KEY_CHARS)
     bucket = models.BigIntegerField(help_text="Start of the bucket, in seconds since the epoch")
     post = models.PositiveIntegerField(default=0)
     share = models.PositiveIntegerField(default=0)
@@ -114,7 +118,7 @@ class SignalBucket(models.Model):
 class TargetBaseline(models.Model):
     """The spike detector's memory of one target (see ``prevention.spikes``)."""
 
-    target = models.CharField(max_length=128, unique=True)
+    target = models.CharField(max_length=TARGET_KEY_CHARS, unique=True)
     mean = models.FloatField(default=0.0)
     var = models.FloatField(default=0.0)
     observed = models.PositiveIntegerField(default=0)
@@ -155,7 +159,7 @@ class Alert(models.Model):
         RISE = "rise", _("Unusual rise")
         SHARP = "sharp", _("Sharp rise")
 
-    target = models.CharField(max_length=128)
+    target = models.CharField(max_length=TARGET_KEY_CHARS)
     state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
     severity = models.CharField(max_length=5, choices=Severity.choices)
     bucket = models.BigIntegerField(help_text="Start of the bucket that set the alert off")
@@ -202,7 +206,7 @@ class Intervention(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     state = models.CharField(max_length=8, choices=State.choices, default=State.ACTIVE)
-    target = models.CharField(max_length=128, blank=True)
+    target = models.CharField(max_length=TARGET_KEY_CHARS, blank=True)
     params = models.JSONField(default=dict, blank=True)
     reason = models.TextField()
     alert = models.ForeignKey(

@@ -8,6 +8,13 @@ on how many distinct targets a batch touches, not on how many signals it carries
 
 Redis layout: one hash per bucket, ``prevention:sig:<bucket start>``, field
 ``<type>|<target>``, value the count; each hash expires after the retention period.
+
+Across the group of platforms (SPEC section 1), the default platform and every platform
+that shares signals count in one space of target keys, so a target rising on two of them
+at once adds up and alerts sooner (they agree on shared keys such as ``case:<reference>``,
+which every measure webhook carries). A platform that does not share counts apart: its
+targets are stored as ``<slug>/<target>``, never adding to anyone else's
+(``hostplatform.platforms.signal_namespace``).
 """
 
 from __future__ import annotations
@@ -102,7 +109,7 @@ def _seconds_of(at: Any) -> float | None:
     return moment.timestamp() if moment.tzinfo is not None else None
 
 
-def parse_signals(data: Any, *, now: float | None = None) -> ParsedBatch:
+def parse_signals(data: Any, *, now: float | None = None, namespace: str = "") -> ParsedBatch:
     """Check and aggregate one batch; raises InvalidInput naming the bad items.
 
     ``data`` is the decoded body: a list of signals or {"signals": [...]}. A signal is
@@ -110,6 +117,7 @@ def parse_signals(data: Any, *, now: float | None = None) -> ParsedBatch:
     since the epoch or an ISO 8601 time (default: now)}. Signals older than the retention
     period or more than five minutes ahead are counted as dropped, not refused: a
     platform replaying a backlog should not have its whole batch rejected for them.
+    ``namespace``: prefixed to every target (a platform counting apart from the group).
     """
     data = _signal_list(data)
     now = time.time() if now is None else now
@@ -157,7 +165,7 @@ def parse_signals(data: Any, *, now: float | None = None) -> ParsedBatch:
                 future += 1
                 continue
             bucket = int(seconds) // width * width
-        key = (target, bucket, kind)
+        key = (namespace + target if namespace else target, bucket, kind)
         counts[key] = get(key, 0) + 1
     if not errors and _CONTROL.search("".join({key[0] for key in counts})):
         errors["targets"] = ["Target keys must not contain control characters."]
