@@ -403,3 +403,79 @@ def test_django_admin_demands_the_second_factor():
     # The admin's own login form asks for the one-time code as well.
     assert "otp_token" in Client().get("/admin/login/").content.decode()
     assert logged_in(admin_user).get("/admin/").status_code == 200
+
+
+# --- Platforms of the group ---------------------------------------------------------------------
+
+# Every route the matrix opens to a platform's token and to no member of the public, and what
+# keeps platforms apart on it (checked below, one platform against another).
+PLATFORM_ROUTES = {
+    "api/v1/screen/": "staydown holds only the platform's own cases and those of platforms sharing it",
+    "api/v1/signals/": "a platform counting apart stores its targets under its own slug",
+    "api/v1/item-actions/<int:pk>/report/": "another platform's action is 404",
+    r"api/v1/^platforms/(?P<slug>[-a-zA-Z0-9_]+)/actions/(?P<pk>\d+)/?$": "another platform's action is 404",
+    "api/v1/statements-of-reasons/": "a platform's token gets only its own statements",
+}
+
+
+def test_every_route_open_to_platform_tokens_is_listed_with_what_keeps_platforms_apart():
+    opened = {route for route, probes in ROUTES.items()
+              if any("platform" in p.allowed and "anon" not in p.allowed for p in probes)}
+    assert opened == set(PLATFORM_ROUTES)
+
+
+def test_one_platform_reads_and_changes_nothing_of_another(django_capture_on_commit_callbacks):
+    import secrets
+
+    from django.test import Client
+
+    from hostplatform import platforms
+    from hostplatform.models import Platform
+    from moderation.models import ItemAction
+    from prevention import signals
+    from takedown import roles
+    from tests.factories import file_notice
+    from tests.reports.conftest import decide, make_staff
+
+    platforms.platform_update(platform=Platform.objects.get(is_default=True), domains=["host.example"])
+    forum = platforms.platform_create(slug="forum", domains=["forum.example"], dsa_platform_id="forum-eu")
+    blog = platforms.platform_create(slug="blog", domains=["blog.example"], dsa_platform_id="blog-eu")
+    as_forum, as_blog = (Client(HTTP_AUTHORIZATION=f"Token {p.token}") for p in (forum, blog))
+    complaint = file_notice(items=[("https://forum.example/t/1", "my phone")], disclosed_info=["phone"],
+                            evidence_excerpt="call her on 139 1234 5678").complaint
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = decide(complaint, make_staff("senior-platforms", roles.SENIOR_MODERATOR), "remove")
+    action = ItemAction.objects.get(decision=decision)
+
+    def screen(client):
+        return client.post("/api/v1/screen/", {"text": "她的电话 13912345678", "context": "post"},
+                           content_type="application/json").json()
+
+    def statements(client):
+        return [s["puid"] for s in client.get("/api/v1/statements-of-reasons/").json()["statements"]]
+
+    # The platform the case is on sees and answers its own.
+    assert [f["staydown"] for f in screen(as_forum)["findings"] if f["type"] == "phone"] == [
+        {"case": complaint.reference}]
+    assert statements(as_forum) == [f"forum-eu-decision-{decision.pk}"]
+    # The other platform: nothing of it, in any answer...
+    seen = screen(as_blog)
+    assert complaint.reference not in str(seen) and all(f.get("staydown") is None for f in seen["findings"])
+    assert statements(as_blog) == []
+    for path in (f"/api/v1/platforms/blog/actions/{action.pk}", f"/api/v1/platforms/forum/actions/{action.pk}",
+                 f"/api/v1/item-actions/{action.pk}/report/"):
+        answer = as_blog.post(path, {"outcome": "refused", "note": "not ours"}, content_type="application/json")
+        assert answer.status_code == 404, path
+    assert as_blog.get("/api/v1/platforms/").status_code == 403
+    assert as_blog.get(f"/api/v1/platforms/{forum.platform.pk}/").status_code == 403
+    # ...and nothing it sends changes the other's: not the action, not the other's trend counts.
+    action.refresh_from_db()
+    assert action.reported_at is None
+    now, user = int(timezone.now().timestamp()), f"user-{secrets.token_hex(4)}"  # counters may live in Redis
+    for client in (as_forum, as_blog):
+        sent = client.post("/api/v1/signals/", {"signals": [{"type": "share", "target": user, "at": now}] * 2},
+                           content_type="application/json")
+        assert sent.status_code == 202, sent.content
+    counts = signals.bucket_counts(now // signals.bucket_seconds() * signals.bucket_seconds())
+    assert counts[f"forum/{user}"] == {"share": 2} and counts[f"blog/{user}"] == {"share": 2}
+    assert user not in counts
