@@ -7,9 +7,9 @@ from prevention.models import Alert, Fingerprint, Intervention, ScreeningRule
 
 @admin.register(ScreeningRule)
 class ScreeningRuleAdmin(admin.ModelAdmin):
-    list_display = ("kind", "context", "verdict", "min_confidence", "updated_at")
+    list_display = ("kind", "context", "platform", "verdict", "min_confidence", "updated_at")
     list_editable = ("verdict", "min_confidence")
-    list_filter = ("kind", "context", "verdict")
+    list_filter = ("platform", "kind", "context", "verdict")
     ordering = ("kind", "context")
 
 

@@ -43,9 +43,16 @@ TARGET_KEY_CHARS = 170
 class ScreeningRule(models.Model):
     """What screening answers when it finds ``kind`` in a text of ``context``.
 
-    ``context`` "*" is the fallback for every context without its own rule. Edited in
-    the admin; screening reads the table through a short per-process cache.
+    ``context`` "*" is the fallback for every context without its own rule. ``platform``
+    empty: the group's rule; set: that platform's own rule, which takes the place of the
+    group's for the same kind (and context) when that platform screens. Edited in the
+    admin; screening reads the table through a short per-process cache.
     """
+
+    platform = models.ForeignKey(
+        "hostplatform.Platform", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text=_("Empty: the rule of every platform of the group; set: this platform's own rule."),
+    )
 
     context = models.CharField(
         max_length=10, choices=[(c, c) for c in (*CONTEXTS, "*")], default="*"
@@ -60,11 +67,14 @@ class ScreeningRule(models.Model):
     class Meta:
         ordering = ["kind", "context"]
         constraints = [
-            models.UniqueConstraint(fields=["context", "kind"], name="screening_rule_unique")
+            models.UniqueConstraint(fields=["context", "kind"], condition=models.Q(platform__isnull=True),
+                                    name="screening_rule_unique"),
+            models.UniqueConstraint(fields=["platform", "context", "kind"], condition=models.Q(platform__isnull=False),
+                                    name="screening_rule_unique_platform"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} in {self.context}: {self.verdict}"
+        return f"{self.kind} in {self.context}: {self.verdict}" + (f" ({self.platform})" if self.platform_id else "")
 
 
 class Fingerprint(models.Model):

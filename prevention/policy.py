@@ -1,6 +1,7 @@
 """The screening policy: which verdict a kind of finding gets in a context.
 
-Rules live in ``ScreeningRule`` (admin-editable). Screening runs on every post the host
+Rules live in ``ScreeningRule`` (admin-editable): the group's, and a platform's own, which
+take the place of the group's for that platform. Screening runs on every post the host
 platform publishes, so the table is read once and kept in each process for a few
 seconds; an edit takes effect everywhere within ``RULES_CACHE_SECONDS``.
 """
@@ -16,17 +17,17 @@ from prevention.models import VERDICT_RANK, ScreeningRule
 RULES_CACHE_SECONDS = 10.0
 ANY_CONTEXT = "*"
 
-Rules = dict[tuple[str, str], tuple[str, float]]
+Rules = dict[tuple[int | None, str, str], tuple[str, float]]
 _rules: TTLCache = TTLCache(maxsize=1, ttl=RULES_CACHE_SECONDS)
 _lock = threading.Lock()
 
 
 @cached(_rules, key=lambda: "rules", lock=_lock)
 def rules() -> Rules:
-    """{(context, kind): (verdict, min_confidence)}, cached per process."""
+    """{(platform id or None, context, kind): (verdict, min_confidence)}, cached per process."""
     return {
-        (r.context, r.kind): (r.verdict, r.min_confidence)
-        for r in ScreeningRule.objects.only("context", "kind", "verdict", "min_confidence")
+        (r.platform_id, r.context, r.kind): (r.verdict, r.min_confidence)
+        for r in ScreeningRule.objects.only("platform_id", "context", "kind", "verdict", "min_confidence")
     }
 
 
@@ -35,10 +36,13 @@ def forget_cached_rules() -> None:
         _rules.clear()
 
 
-def verdict_for(context: str, kind: str, confidence: float = 1.0) -> str:
-    """The verdict of one finding; "allow" when no rule names the kind."""
+def verdict_for(context: str, kind: str, confidence: float = 1.0, platform_id: int | None = None) -> str:
+    """The verdict of one finding; "allow" when no rule names the kind. The screening
+    platform's own rule comes first (its context, then any context), then the group's."""
     table = rules()
-    rule = table.get((context, kind)) or table.get((ANY_CONTEXT, kind))
+    rule = ((platform_id is not None and (table.get((platform_id, context, kind))
+                                          or table.get((platform_id, ANY_CONTEXT, kind))))
+            or table.get((None, context, kind)) or table.get((None, ANY_CONTEXT, kind)))
     if rule is None:
         return "allow"
     verdict, min_confidence = rule

@@ -109,12 +109,12 @@ def screen(request: ScreenRequest, *, actor: str, platform_id: int | None = None
     kinds_seen: list[str] = []
     reasons: list[tuple[str, str, bool]] = []
     for f in found:
-        verdict = policy.verdict_for(context, f.type, f.confidence)
+        verdict = policy.verdict_for(context, f.type, f.confidence, platform_id)
         staydown = None
         reference = under_staydown.get((f.type, f.normalized))
         if reference is not None:
             staydown = {"case": reference}
-            verdict = policy.strictest([verdict, policy.verdict_for(context, "staydown")])
+            verdict = policy.strictest([verdict, policy.verdict_for(context, "staydown", platform_id=platform_id)])
             if reference not in staydown_cases:
                 staydown_cases.append(reference)
         if f.type == "protected_name":
@@ -141,7 +141,7 @@ def screen(request: ScreenRequest, *, actor: str, platform_id: int | None = None
             }
         )
     if matched_protection and has_other_info:
-        verdicts.append(policy.verdict_for(context, "protected_name_with_info"))
+        verdicts.append(policy.verdict_for(context, "protected_name_with_info", platform_id=platform_id))
     verdict = policy.strictest(verdicts)
     protection = [
         {
