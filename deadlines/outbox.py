@@ -5,7 +5,8 @@ arguments; the row commits (or rolls back) with the change that caused it, so no
 waits on the broker and a broker outage loses nothing: the row waits. The worker carries
 the rows out (``drain``, the beat task ``deadlines.outbox_drain``), which is also kicked
 after a commit when the broker is up, at most once per ``KICK_INTERVAL_SECONDS`` per
-process so that a busy intake does not pay a broker round trip per request.
+process (and once more at the end of that interval when commits came meanwhile) so that a
+busy intake does not pay a broker round trip per request and no commit waits for beat.
 
 Claiming: a short transaction takes the rows that are available and not held by another
 drain (``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL; on SQLite every transaction
@@ -49,6 +50,7 @@ DRAIN_TASK = "deadlines.outbox_drain"
 
 _kick_lock = threading.Lock()
 _last_kick = 0.0
+_trailing: threading.Timer | None = None  # the kick due at the end of the current interval
 
 
 def _name(task: Task | str) -> str:
@@ -86,20 +88,38 @@ def _eager() -> bool:
 def kick() -> None:
     """Ask the worker to drain now (after a commit). Never fails, never waits long.
 
-    Skipped while the broker is marked down and when this process kicked a moment ago:
-    the drain started then, or the next beat tick, takes what was written since.
+    Skipped while the broker is marked down. A process kicks at most once per
+    ``KICK_INTERVAL_SECONDS``: a commit within that interval of the last kick is followed
+    by one more kick when the interval ends (the drain started by the last one may have
+    claimed its rows before this commit), so every commit is drained within the interval
+    without waiting for beat.
     """
-    global _last_kick
-    from takedown.tasks import publish
-
-    eager = _eager()
-    if not eager:
+    global _last_kick, _trailing
+    if not _eager():
         now = time.monotonic()
         with _kick_lock:
-            if now - _last_kick < KICK_INTERVAL_SECONDS:
+            wait = KICK_INTERVAL_SECONDS - (now - _last_kick)
+            if wait > 0:
+                if _trailing is None:
+                    _trailing = threading.Timer(wait, _trailing_kick)
+                    _trailing.daemon = True
+                    _trailing.start()
                 return
             _last_kick = now
+    _publish_drain()
+
+
+def _trailing_kick() -> None:
+    global _last_kick, _trailing
+    with _kick_lock:
+        _trailing = None
+        _last_kick = time.monotonic()
+    _publish_drain()
+
+
+def _publish_drain() -> None:
     from deadlines.tasks import outbox_drain
+    from takedown.tasks import publish
 
     publish(outbox_drain)
 

@@ -157,3 +157,26 @@ def test_on_postgresql_two_drains_split_the_rows_without_waiting(monkeypatch):
         release.set()
         thread.join(10)
     assert len(held) == 5 and len(taken) == 5 and not {r.pk for r in taken} & set(held)
+
+
+def test_a_commit_soon_after_a_kick_is_kicked_again_when_the_interval_ends(monkeypatch):
+    """Kicks are spaced per process, but the last commit of a burst still gets its own: the
+    drain started by the first kick may have claimed its rows before the later commits."""
+    import time
+
+    published = []
+    monkeypatch.setattr(publishing, "publish", lambda task, *args: published.append(time.monotonic()) or True)
+    monkeypatch.setattr(outbox, "_eager", lambda: False)
+    monkeypatch.setattr(outbox, "_last_kick", 0.0)
+    started = time.monotonic()
+    outbox.kick()  # the first commit: at once
+    outbox.kick()  # two more within the interval: one kick when it ends
+    outbox.kick()
+    assert len(published) == 1
+    deadline = time.monotonic() + 5
+    while len(published) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(published) == 2
+    assert published[1] - started >= outbox.KICK_INTERVAL_SECONDS * 0.9
+    time.sleep(outbox.KICK_INTERVAL_SECONDS * 2)
+    assert len(published) == 2  # nothing more was pending

@@ -197,11 +197,13 @@ class FaultEnv:
         from celery import Celery
 
         env = self.env
+        # Not the current app: shared tasks of this process (the suite's) must keep resolving
+        # to the product's app, not to this one's broker (which a test may stop).
         if "REDIS_URL" in env:
-            app = Celery("fault-beat", broker=env["REDIS_URL"])
+            app = Celery("fault-beat", broker=env["REDIS_URL"], set_as_current=False)
         else:
             broker = Path(env["TAKEDOWN_VAR_DIR"]) / "broker"
-            app = Celery("fault-beat", broker="filesystem://")
+            app = Celery("fault-beat", broker="filesystem://", set_as_current=False)
             app.conf.broker_transport_options = {
                 "data_folder_in": str(broker / "queue"), "data_folder_out": str(broker / "queue"),
                 "processed_folder": str(broker / "processed"), "control_folder": str(broker / "control"),
