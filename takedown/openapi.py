@@ -91,10 +91,35 @@ def _nullable_formats(node: Any) -> None:
             _nullable_formats(value)
 
 
+# DRF's text fields refuse a NUL character (ProhibitNullCharactersValidator): the schema
+# says so, for every free-text string a client sends.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _no_nul(node: Any) -> None:
+    """Give each plain string property of a request body the pattern that excludes NUL."""
+    if not isinstance(node, dict):
+        return
+    for prop in (node.get("properties") or {}).values():
+        if not isinstance(prop, dict):
+            continue
+        kind = prop.get("type")
+        plain = not ({"format", "enum", "pattern", "const", "$ref"} & prop.keys())
+        if plain and (kind == "string" or (isinstance(kind, list) and "string" in kind)):
+            prop["pattern"] = NO_NUL
+        elif kind == "array" and isinstance(prop.get("items"), dict):
+            items = prop["items"]
+            if items.get("type") == "string" and not ({"format", "enum", "pattern", "$ref"} & items.keys()):
+                items["pattern"] = NO_NUL
+
+
 def add_error_responses(result: dict, generator, request, public) -> dict:
     """Post-processing hook: document the error responses of every operation."""
     _nullable_formats(result.get("components", {}).get("schemas", {}))
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, component in schemas.items():
+        if name.endswith("Request"):  # COMPONENT_SPLIT_REQUEST: what clients send
+            _no_nul(component)
     schemas[ERROR_COMPONENT] = _error_schema()
     reference = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
     for path, operations in result.get("paths", {}).items():

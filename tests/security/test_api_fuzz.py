@@ -50,7 +50,6 @@ def token_for(role: str) -> str:
 BEYOND_THE_SCHEMA: dict[str, str] = {
     "POST /api/v1/complaints/": "item URLs are checked as web addresses or content IDs",
     "POST /api/v1/complaints/batch/": "item URLs are checked as web addresses or content IDs",
-    "POST /api/v1/incidents/{id}/decisions/": "texts with NUL characters are refused",
     "POST /api/v1/misuse/warn/": "a key of spaces is blank",
     "POST /api/v1/screen/": "an over-long text is 413 (the body limit), not 400",
     "GET /api/v1/queue/": "empty page and page_size mean the defaults (the page's links send them)",
