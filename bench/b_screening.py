@@ -256,5 +256,5 @@ def run(ctx: Context) -> list[Row]:
 def _measure(env: dict[str, str], tokens: list[str], seconds: float) -> tuple[int, int, float]:
     with gunicorn(env, workers=GUNICORN_WORKERS, threads=GUNICORN_THREADS) as base:
         port = int(base.rsplit(":", 1)[1])
-        _load(port, tokens, 1.0)  # warm the caches of every worker
+        _load(port, tokens, 3.0)  # warm the caches of every worker (and the database)
         return _load(port, tokens, seconds)
