@@ -51,11 +51,7 @@ def signal_namespace(platform: Platform) -> str:
 
 
 def signal_namespace_of_user(user) -> str:
-    cached = getattr(user, "_signal_namespace", None)
-    if cached is None:
-        cached = signal_namespace(platform_of_user(user))
-        user._signal_namespace = cached
-    return cached
+    return signal_namespace(_cached_platform_of(user))
 
 
 def signal_audience(target: str) -> tuple[list[Platform], str]:
@@ -70,12 +66,18 @@ def signal_audience(target: str) -> tuple[list[Platform], str]:
     return shared or [default_platform()], target
 
 
-def platform_id_of_user(user) -> int:
-    cached = getattr(user, "_platform_id", None)
+def _cached_platform_of(user) -> Platform:
+    """``platform_of_user``, kept on the user object: the high-volume endpoints' cached token
+    user then asks the database once (until the token cache lets it go)."""
+    cached = getattr(user, "_platform", None)
     if cached is None:
-        cached = platform_of_user(user).pk
-        user._platform_id = cached
+        cached = platform_of_user(user)
+        user._platform = cached
     return cached
+
+
+def platform_id_of_user(user) -> int:
+    return _cached_platform_of(user).pk
 
 
 # --- Webhook target and secrets -----------------------------------------------------------

@@ -40,9 +40,9 @@ def verdict_for(context: str, kind: str, confidence: float = 1.0, platform_id: i
     """The verdict of one finding; "allow" when no rule names the kind. The screening
     platform's own rule comes first (its context, then any context), then the group's."""
     table = rules()
-    rule = ((platform_id is not None and (table.get((platform_id, context, kind))
-                                          or table.get((platform_id, ANY_CONTEXT, kind))))
-            or table.get((None, context, kind)) or table.get((None, ANY_CONTEXT, kind)))
+    owners = (platform_id, None) if platform_id is not None else (None,)
+    rule = next((table[key] for owner in owners for key in ((owner, context, kind), (owner, ANY_CONTEXT, kind))
+                 if key in table), None)
     if rule is None:
         return "allow"
     verdict, min_confidence = rule

@@ -65,12 +65,16 @@ def platform_puid_prefix(platform) -> str:
     return puid_prefix() if platform.is_default else platform.slug
 
 
+def platform_decision_ids(platform) -> QuerySet:
+    """The ids (a subquery) of the decisions with a measure on at least one item of this platform."""
+    own = ItemRoute.objects.filter(platform=platform).values("item_id")
+    return apps.get_model("moderation", "ItemAction").objects.filter(item_id__in=own).values("decision_id")
+
+
 def platform_decisions(platform, decisions: QuerySet | None = None) -> QuerySet:
     """The decisions with a measure on at least one item of this platform: its statements."""
     queryset = decisions if decisions is not None else exported_decisions()
-    own = ItemRoute.objects.filter(platform=platform).values("item_id")
-    action_model = apps.get_model("moderation", "ItemAction")
-    return queryset.filter(pk__in=action_model.objects.filter(item_id__in=own).values("decision_id"))
+    return queryset.filter(pk__in=platform_decision_ids(platform))
 
 
 def scrub(text: str, names: list[str]) -> str:

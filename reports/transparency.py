@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from complaints.models import Complaint, ComplaintItem
 from complaints.vocabulary import DISCLOSED_KIND_KEYS
 from hostplatform.models import ItemRoute, Platform
+from reports.statements import platform_decision_ids
 from takedown.exceptions import InvalidInput, Unprocessable
 
 DEFAULT_DAYS = 90
@@ -100,10 +101,8 @@ class Scope:
 
 def platform_scope(platform: Platform) -> Scope:
     items = ItemRoute.objects.filter(platform=platform).values("item_id")
-    action_model = _model("moderation", "ItemAction")
-    decisions = (action_model.objects.filter(item_id__in=items).values("decision_id") if action_model is not None
-                 else ItemRoute.objects.none().values("pk"))
-    return Scope(platform, ComplaintItem.objects.filter(pk__in=items).values("complaint_id"), decisions)
+    return Scope(platform, ComplaintItem.objects.filter(pk__in=items).values("complaint_id"),
+                 platform_decision_ids(platform))
 
 
 def _grouped(model, date_field: str, period: Period, *fields: str, only: dict[str, Any] | None = None
