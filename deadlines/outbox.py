@@ -101,8 +101,9 @@ def kick() -> None:
             wait = KICK_INTERVAL_SECONDS - (now - _last_kick)
             if wait > 0:
                 if _trailing is None:
+                    # Not a daemon: a process that exits within the interval (a command, a
+                    # script) still sends it, at most one interval later.
                     _trailing = threading.Timer(wait, _trailing_kick)
-                    _trailing.daemon = True
                     _trailing.start()
                 return
             _last_kick = now
