@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.actors import SYSTEM
@@ -165,11 +165,7 @@ def staydown_matches(pairs: Sequence[tuple[str, str]], *, platform_id: int | Non
     if not pairs:
         return {}
     digests = {fingerprint_digest(kind, normalized): (kind, normalized) for kind, normalized in pairs}
-    rows = list(
-        Fingerprint.objects.filter(digest__in=list(digests), active=True)
-        .order_by("-id")
-        .values_list("digest", "case_reference", "complaint_id")
-    )
+    rows = _active_fingerprints(list(digests))
     if platform_id is not None and rows:
         visible = cases_visible_to(platform_id, {complaint_id for _d, _r, complaint_id in rows})
         rows = [row for row in rows if row[2] in visible]
@@ -180,14 +176,49 @@ def staydown_matches(pairs: Sequence[tuple[str, str]], *, platform_id: int | Non
     return found
 
 
+@lru_cache(maxsize=64)
+def _match_sql(count: int) -> str:
+    """The staydown lookup of ``count`` digests: written out once per count, because on a
+    screening call the ORM's building of this one query cost more than the query."""
+    table = connection.ops.quote_name(Fingerprint._meta.db_table)
+    placeholders = ", ".join(["%s"] * count)
+    return (f"SELECT digest, case_reference, complaint_id FROM {table} "
+            f"WHERE active AND digest IN ({placeholders}) ORDER BY id DESC")
+
+
+def _active_fingerprints(digests: list[str]) -> list[tuple[str, str, int]]:
+    """(digest, case reference, complaint id) of the active fingerprints among ``digests``,
+    newest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(_match_sql(len(digests)), digests)
+        return cursor.fetchall()
+
+
+@lru_cache(maxsize=64)
+def _routes_sql(count: int) -> str:
+    quote = connection.ops.quote_name
+    route, item = ItemRoute._meta, ItemRoute._meta.get_field("item").related_model._meta
+    placeholders = ", ".join(["%s"] * count)
+    return (f"SELECT i.{quote(item.get_field('complaint').column)}, r.{quote(route.get_field('platform').column)} "
+            f"FROM {quote(route.db_table)} r JOIN {quote(item.db_table)} i "
+            f"ON i.{quote(item.pk.column)} = r.{quote(route.get_field('item').column)} "
+            f"WHERE i.{quote(item.get_field('complaint').column)} IN ({placeholders})")
+
+
+def _routes_of(complaint_ids: list[int]) -> list[tuple[int, int | None]]:
+    """(case, platform) of every routed item of these cases (as ``_match_sql``, written once)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_routes_sql(len(complaint_ids)), complaint_ids)
+        return cursor.fetchall()
+
+
 def cases_visible_to(platform_id: int, complaint_ids: set[int]) -> set[int]:
     """Of these cases, those whose removed values hold on this platform: its own cases (an
     item on it), and, if it shares staydown, the cases with an item on another platform that
     shares it too. A case stored before items were routed is the default platform's."""
     table = platforms.routing_table()
     screening_shares = platform_id in table.sharing_staydown
-    routes = ItemRoute.objects.filter(item__complaint_id__in=complaint_ids).values_list(
-        "item__complaint_id", "platform_id")
+    routes = _routes_of(sorted(complaint_ids))
     visible: set[int] = set()
     routed: set[int] = set()
     for complaint_id, owner in routes:
