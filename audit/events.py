@@ -16,7 +16,7 @@ from django.db import models
 
 from audit import actors
 from audit.models import AuditEvent
-from audit.services import audit_record, audit_record_many
+from audit.services import audit_record, audit_record_alone, audit_record_many
 from takedown.extensions import Registry
 
 event_types = Registry(
@@ -40,6 +40,11 @@ class EventType:
     def record(self, *, actor: str, target: Target, details: dict[str, Any] | None = None) -> AuditEvent:
         """Append the event. Call inside the transaction of the change it records."""
         return audit_record(actor=actor, code=self.code, target=target, details=details)
+
+    def record_alone(self, *, actor: str, target: tuple[str, str | int], details: dict[str, Any] | None = None
+                     ) -> AuditEvent:
+        """Append the event where it is the only thing written (outside any transaction)."""
+        return audit_record_alone(actor=actor, code=self.code, target=target, details=details)
 
     def record_many(self, *, actor: str, entries: list[tuple[Target, dict[str, Any]]]) -> list[AuditEvent]:
         """Append one event per ``(target, details)``, in one insert (a batch of subjects)."""

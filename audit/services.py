@@ -27,11 +27,40 @@ def audit_record(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
+    return insert_event(_event_fields(actor, code, target, details))
+
+
+def audit_record_alone(
+    *,
+    actor: str,
+    code: str,
+    target: tuple[str, str | int],
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event that goes with no other change (a screening verdict: the event is
+    all that is written).
+
+    Outside a transaction, on PostgreSQL, the one INSERT is its own transaction, so no
+    BEGIN and COMMIT of ours travel to the server: on the host platform's screening calls
+    those two round trips cost more than the insert. SQLite keeps an explicit transaction
+    (its write lock is then taken up front, before the id is drawn). Inside a caller's
+    transaction the event is simply part of it.
+    """
+    connection = transaction.get_connection()
+    fields = _event_fields(actor, code, target, details)
+    if connection.vendor == "postgresql" or connection.in_atomic_block:
+        return insert_event(fields)
+    with transaction.atomic():
+        return insert_event(fields)
+
+
+def _event_fields(actor: str, code: str, target: models.Model | tuple[str, str | int],
+                  details: dict[str, Any] | None) -> dict[str, Any]:
     if isinstance(target, models.Model):
         target_type, target_id = target._meta.model_name, str(target.pk)
     else:
         target_type, target_id = target[0], str(target[1])
-    fields = {
+    return {
         "created_at": timezone.now(),
         "actor": actor,
         "code": str(code),
@@ -39,7 +68,6 @@ def audit_record(
         "target_id": target_id,
         "details": details or {},
     }
-    return insert_event(fields)
 
 
 _PG_INSERT = (

@@ -71,8 +71,9 @@ def protection_activated(*, intervention, restrictions: Sequence[str], account_g
 
 
 def screening_flagged(*, actor: str, target: tuple[str, str], details: dict[str, Any]) -> AuditEvent:
-    """A screened post was not allowed: what was found, never the text itself."""
-    return SCREENING_FLAGGED.record(actor=actor, target=target, details=details)
+    """A screened post was not allowed: what was found, never the text itself. The event is
+    all a screening call writes: recorded on its own, outside any transaction."""
+    return SCREENING_FLAGGED.record_alone(actor=actor, target=target, details=details)
 
 
 def staydown_recorded(*, actor: str, complaint, decision, new_by_kind: Mapping[str, int], revived: int,

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from prevention import events, policy
@@ -190,8 +189,7 @@ def _record(request: ScreenRequest, result: ScreenResult, actor: str) -> None:
     target: tuple[str, str] = ("screening", details["author"] or "-")
     if result.staydown_cases:
         target = ("staydown", result.staydown_cases[0])
-    with transaction.atomic():
-        events.screening_flagged(actor=actor, target=target, details=details)
+    events.screening_flagged(actor=actor, target=target, details=details)
 
 
 # ---------------------------------------------------------------------------

@@ -196,3 +196,36 @@ def test_events_appended_together_are_logged_as_if_one_by_one():
     assert sequence_and_checkpoint().sequenced == 6
     report = verify_log(deep=True)
     assert report.ok, report.problems
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_recorded_alone_outside_a_transaction_is_logged_like_any_other():
+    from audit.services import audit_record_alone
+
+    assert not connection.in_atomic_block
+    before = record(1)
+    alone = audit_record_alone(actor="platform:1", code="test.alone", target=("screening", "author-7"),
+                               details={"verdict": "warn", "kinds": ["phone"]})
+    after = record(1)
+    ids = [e.pk for e in before + [alone] + after]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    stored = AuditEvent.objects.get(pk=alone.pk)
+    assert stored.entry == alone.entry and str(alone.pk) in stored.entry
+    assert stored.details == {"verdict": "warn", "kinds": ["phone"]}
+    assert PendingEvent.objects.filter(event_id=alone.pk).exists()
+    assert sequence_and_checkpoint().sequenced == 3
+    report = verify_log(deep=True)
+    assert report.ok, report.problems
+
+
+def test_an_event_recorded_alone_inside_a_transaction_is_part_of_it():
+    from audit.services import audit_record_alone
+
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), transaction.atomic():
+        audit_record_alone(actor="system", code="test.alone", target=("thing", 1))
+        raise Abandoned
+    assert not AuditEvent.objects.filter(code="test.alone").exists()
+    assert not PendingEvent.objects.exists()

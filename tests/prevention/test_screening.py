@@ -144,3 +144,18 @@ def test_each_finding_names_its_rule_and_the_warning_explains_it_without_the_val
     assert finding["rule"] == "email.obfuscated"
     assert "Recognised: an e-mail address (an e-mail address with its @ or dots written another way" in english["warning"]
     assert "zhang" not in english["warning"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flagged_post_screened_outside_any_transaction_is_in_the_audit_log(platform_client):
+    from audit.integrity import verify_log
+    from audit.sequencer import sequence_and_checkpoint
+
+    body = _screen(platform_client, "call me on 139 1234 5678", author="user-42").json()
+    assert body["verdict"] == "warn"
+    event = AuditEvent.objects.get(code="screening.flagged")
+    assert event.target_type == "screening" and event.target_id == event.details["author"]
+    assert "user-42" not in event.entry  # the author only as a keyed digest
+    assert event.details["verdict"] == "warn" and "13912345678" not in str(event.details)
+    assert sequence_and_checkpoint().sequenced >= 1
+    assert verify_log(deep=True).ok
