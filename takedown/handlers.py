@@ -10,6 +10,8 @@ the views hold for both; ``tests/takedown/test_handlers.py`` checks the short ro
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
@@ -17,7 +19,27 @@ from django.utils.module_loading import import_string
 
 
 class MachineApiHandler(WSGIHandler):
-    """Django's WSGI handler over ``settings.MACHINE_API_MIDDLEWARE`` (all synchronous)."""
+    """Django's WSGI handler over ``settings.MACHINE_API_MIDDLEWARE`` (all synchronous).
+
+    The machine paths themselves are resolved once: the URL patterns do not change while
+    the process runs, and walking them cost as much as the screening of a short post.
+    Any other path (a typo under a machine prefix) is resolved as usual.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._resolved: dict[str, Any] = {}
+        self._exact_paths = frozenset(settings.MACHINE_API_PATHS)
+
+    def resolve_request(self, request):
+        match = self._resolved.get(request.path_info)
+        if match is None or hasattr(request, "urlconf"):
+            match = super().resolve_request(request)
+            if request.path_info in self._exact_paths and not hasattr(request, "urlconf"):
+                self._resolved[request.path_info] = match
+            return match
+        request.resolver_match = match
+        return match
 
     def load_middleware(self, is_async: bool = False) -> None:
         self._view_middleware = []

@@ -110,7 +110,7 @@ MACHINE_API_PATHS = ("/api/v1/screen/", "/api/v1/signals/")
 MACHINE_API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "takedown.middleware.RequestSizeLimitMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "takedown.middleware.MachineLocaleMiddleware",
     "takedown.middleware.QueryStringMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]

@@ -92,3 +92,27 @@ def test_an_unknown_address_under_a_machine_path_is_a_json_404():
     assert status == 404
     assert headers["content-type"].startswith("application/json")
     assert json.loads(content)["error"]["code"] == "not_found"
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def test_the_machine_route_answers_in_the_language_asked_for_and_says_so(platform_token):
+    good = json.dumps({"text": "call me on 139 1234 5678", "context": "post"}).encode()
+    bad = json.dumps({"text": "hi", "context": "tweet"}).encode()
+    zh = {"HTTP_AUTHORIZATION": platform_token, "HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9,en;q=0.5"}
+    status, headers, content = _call("/api/v1/screen/", good, **zh)
+    assert status == 200 and json.loads(content)["verdict"] == "warn"
+    assert headers["content-language"] == "zh-hans"
+    assert "accept-language" in headers["vary"].lower()
+    status, headers, content = _call("/api/v1/screen/", bad, **zh)
+    error = json.loads(content)["error"]
+    assert status == 400 and error["code"] == "invalid" and "context" in error["fields"]
+    assert _has_chinese(error["message"]) and headers["content-language"] == "zh-hans"
+    # The language cookie wins over the header, as on the pages.
+    status, headers, content = _call("/api/v1/screen/", bad, **zh, HTTP_COOKIE="django_language=en")
+    assert headers["content-language"] == "en" and not _has_chinese(json.loads(content)["error"]["message"])
+    # Nothing asked: the default language.
+    status, headers, _ = _call("/api/v1/screen/", good, HTTP_AUTHORIZATION=platform_token)
+    assert headers["content-language"] == "en"
