@@ -14,7 +14,7 @@ from prevention.corpus.obfuscation import (
     obfuscate_name,
 )
 from prevention.corpus.samples import Negative, Planted, Sample
-from prevention.corpus.values import Values, cn_address, en_address, spaced_cjk
+from prevention.corpus.values import Values, cjk_latin_spaced, cn_address, en_address, spaced_cjk
 
 _ZH_OPENERS = (
     "【扩散】大家看看这个人，在小区里乱停车还骂人！", "曝光一下这个骗子😡已经有好几个人上当了。",
@@ -232,8 +232,11 @@ def _plant_address(post: _Post, v: Values, lang: str) -> None:
     if lang == "zh":
         value, form = cn_address(v)
         written = value
-        if v.rng.random() < 0.15:
+        draw = v.rng.random()
+        if draw < 0.15:
             written, form = spaced_cjk(v.rng, value), "spaced"
+        elif draw < 0.3:
+            written, form = cjk_latin_spaced(value), "cjk_latin_spacing"
         post.plant("address", written, value, form)
     else:
         value, form = en_address(v)

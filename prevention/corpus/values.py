@@ -172,6 +172,17 @@ def spaced_cjk(rng: random.Random, text: str) -> str:
     return sep.join(text.replace(" ", ""))
 
 
+_CJK_LATIN_BOUNDARY = re.compile(
+    "(?<=[\u4e00-\u9fff])(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])(?=[\u4e00-\u9fff])"
+)
+
+
+def cjk_latin_spaced(text: str) -> str:
+    """``text`` with a space wherever Chinese meets a Latin letter or digit, as many
+    people type ("建国路 88 号 3 栋")."""
+    return _CJK_LATIN_BOUNDARY.sub(" ", text)
+
+
 def en_address(v: Values) -> tuple[str, str]:
     fake, rng = v.en, v.rng
     form = rng.randrange(7)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from prevention.detectors.addresses_en import en_boxes
-from prevention.detectors.addresses_zh import cn_addresses, spaced_runs
+from prevention.detectors.addresses_zh import cjk_latin_compacted, cn_addresses, spaced_runs
 from prevention.detectors.findings import POSITION, Finding
 from prevention.detectors.normalize import (
     fold,
@@ -39,7 +39,14 @@ def house_number_at_end(folded: str, used: int, end: int) -> int | None:
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _GAP_CHAR = re.compile("[ ·\u200b-\u200d\u2060\ufeff]")
-_GAP_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff0-9])[ ·\u200b-\u200d\u2060\ufeff]+(?=[\u3400-\u9fff0-9])")
+# Gaps inside a Chinese address: between its characters and digits ("北 京 市 … 2 7 号") and
+# between its characters and a block letter ("街 A 座"), so that spaced and plain forms
+# of one address normalise alike.
+_GAP_BETWEEN_CJK = re.compile(
+    r"(?<=[\u3400-\u9fff0-9])[ \u3000·\u200b-\u200d\u2060\ufeff]+(?=[\u3400-\u9fff0-9])"
+    r"|(?<=[\u3400-\u9fff])[ \u3000·\u200b-\u200d\u2060\ufeff]+(?=[A-Za-z])"
+    r"|(?<=[A-Za-z])[ \u3000·\u200b-\u200d\u2060\ufeff]+(?=[\u3400-\u9fff])"
+)
 
 
 def address_normalized(raw: str) -> str | None:
@@ -50,13 +57,19 @@ def address_normalized(raw: str) -> str | None:
 
 
 def scan_addresses(text: str, folded: str, out: list[Finding]) -> None:
-    """The address passes the main scan does not do: spaced-out Chinese addresses, PO
-    boxes and military addresses."""
+    """The address passes the main scan does not do: spaced-out Chinese addresses, those
+    with spaces around their numbers, PO boxes and military addresses."""
     if not folded.isascii():
         for compact, offsets in spaced_runs(folded):
             for start, end, confidence, rule in cn_addresses(compact):
                 mapped = (offsets[start], offsets[end - 1] + 1, confidence, rule)
                 add_address(text, mapped, out, obfuscated=True)
+        compacted = cjk_latin_compacted(folded)
+        if compacted is not None:
+            # Typography, not disguise: found as plainly written.
+            compact, offsets = compacted
+            for start, end, confidence, rule in cn_addresses(compact):
+                add_address(text, (offsets[start], offsets[end - 1] + 1, confidence, rule), out)
     if "ox" in folded or "OX" in folded or "PO " in folded or "po " in folded:
         for found in en_boxes(folded):
             add_address(text, found, out)

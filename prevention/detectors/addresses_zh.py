@@ -8,7 +8,8 @@ leftwards over place names and administrative levels (province, prefecture, coun
 township; the province names of GB/T 2260 mark where an address begins) and rightwards
 over buildings, units, rooms (``3栋2单元501室``, ``3-2-501``) and a trailing postcode.
 A metro line (``7号线``) or a house number with no street before it is not an address.
-Addresses typed with a space between every character are found on a compacted view.
+Addresses typed with a space between every character, or with spaces around their
+numbers (``建国路 88 号 3 栋``), are found on a compacted view.
 
 Every function returns (start, end, confidence, rule) tuples over the text it is given.
 """
@@ -169,3 +170,31 @@ def spaced_runs(text: str) -> Iterator[tuple[str, list[int]]]:
 
 
 _CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+
+
+# Chinese typed with a space between Chinese characters and Latin letters or digits, a
+# common typographic habit ("建国路 88 号 3 栋 2 单元", "街 A 座 7405"). The hint, a number or
+# block letter spaced from the unit after it, is what an address needs and prose rarely
+# has; only then is the view without those spaces built.
+_SPACED_UNIT_HINT = re.compile("[0-9A-Za-z][ \u3000]{1,2}[号號座栋棟幢弄组排单單室]")
+_CJK_LATIN_GAP = re.compile(
+    "(?<=[\u4e00-\u9fff])[ \u3000]{1,2}(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])[ \u3000]{1,2}(?=[\u4e00-\u9fff])"
+)
+
+
+def cjk_latin_compacted(text: str) -> tuple[str, list[int]] | None:
+    """``text`` without the spaces between Chinese characters and Latin letters or
+    digits, with each kept character's offset into ``text``; None where no number is
+    spaced from a unit (nothing to find that the plain scan missed)."""
+    if _SPACED_UNIT_HINT.search(text) is None:
+        return None
+    pieces: list[str] = []
+    offsets: list[int] = []
+    last = 0
+    for gap in _CJK_LATIN_GAP.finditer(text):
+        pieces.append(text[last : gap.start()])
+        offsets.extend(range(last, gap.start()))
+        last = gap.end()
+    pieces.append(text[last:])
+    offsets.extend(range(last, len(text)))
+    return "".join(pieces), offsets

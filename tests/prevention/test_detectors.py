@@ -636,6 +636,43 @@ def test_addresses_without_house_numbers_spaced_out_or_in_lower_case_are_found(
 
 
 @pytest.mark.parametrize(
+    ("text", "address", "normalized"),
+    [
+        ("他住在杭州西湖区文三路 478 号，去堵他", "杭州西湖区文三路 478 号", "杭州西湖区文三路478号"),
+        ("北京市朝阳区建国路 88 号 3 栋 2 单元 501 室", "北京市朝阳区建国路 88 号 3 栋 2 单元 501 室",
+         "北京市朝阳区建国路88号3栋2单元501室"),
+        ("地址是深圳市南山区科技园街 A 座 7405。", "深圳市南山区科技园街 A 座 7405", "深圳市南山区科技园街a座7405"),
+        ("就在阳光小区\u30005 栋 1203", "阳光小区\u30005 栋 1203", "阳光小区5栋1203"),
+        # Part typed plainly, part spaced: one address.
+        ("住建国路88号 3 栋 2 单元", "建国路88号 3 栋 2 单元", "建国路88号3栋2单元"),
+    ],
+)
+def test_an_address_with_spaces_around_its_numbers_is_found_and_normalised_as_if_plain(
+    text: str, address: str, normalized: str
+) -> None:
+    finding = only(text, "address")
+    assert (finding.value, finding.normalized) == (address, normalized)
+    assert text[finding.start : finding.end] == address
+    assert not finding.obfuscated  # a typing habit, not a disguise
+    assert normalize_value("address", address.replace(" ", "").replace("\u3000", "")) == normalized
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "房子在朝阳区 7 号线沿线",
+        "我买了 3 号电池",
+        "第 3 号选手表现很好",
+        "今天是 11 月 5 号",
+        "坐 5 路车到 12 号门",
+        "我家 3 号楼的电梯坏了",
+    ],
+)
+def test_prose_with_spaced_numbers_and_units_is_not_an_address(text: str) -> None:
+    assert "address" not in kinds_found(text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "房子在朝阳区7号线沿线，交通方便",
