@@ -52,12 +52,14 @@ class TrackingSection:
 
     ``data`` is what both the page (``template`` renders ``section.data``) and the
     tracking API (under ``sections[key]``) show: one source, so they cannot disagree.
-    It holds JSON values only, and never a staff member's identity.
+    It holds JSON values only, and never a staff member's identity. ``on_receipt``: the
+    complainant must know it at once, so the page shown right after filing has it too.
     """
 
     key: str
     template: str
     data: dict[str, Any]
+    on_receipt: bool = False
 
 
 def tracking_sections(complaint: Complaint, token: str) -> list[TrackingSection]:

@@ -108,6 +108,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
     complaint = services.complaint_by_token(data["token"])
     if complaint is None:
         raise Http404
+    sections = [s for s in selectors.tracking_sections(complaint, data["token"]) if s.on_receipt]
     with timezone.override(person_zone(request, complaint.timezone)):
         return render(
             request,
@@ -116,6 +117,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
                 "complaint": complaint,
                 "tracking_url": services.tracking_url(data["token"]),
                 "tracking_path": f"/track/{data['token']}/",
+                "sections": sections,
             },
         )
 

@@ -71,7 +71,10 @@ def tracking_section(complaint: Complaint, token: str) -> TrackingSection | None
         "outside_sites": progress["outside_sites"],
         "outside": [{"url": o["url"], "site": o["site"]} for o in progress["outside"]],
     }
-    return TrackingSection(key="platforms", template="hostplatform/_tracking_platforms.html", data=data)
+    # Sites the desk cannot act on are said on the receipt already: the victim should not
+    # wait for action there.
+    return TrackingSection(key="platforms", template="hostplatform/_tracking_platforms.html", data=data,
+                           on_receipt=bool(data["outside_sites"]))
 
 
 def _group_of_several() -> bool:

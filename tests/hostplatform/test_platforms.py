@@ -253,3 +253,24 @@ def test_each_demo_platform_accepts_only_webhooks_signed_with_its_own_secrets(db
     assert accepted.status_code == 200 and accepted.json()["repeat"] is False
     from hostplatform.models import DemoPlatformAction
     assert DemoPlatformAction.objects.get().platform == forum.platform
+
+
+def test_the_receipt_already_names_the_sites_the_desk_cannot_act_on(db):
+    from hostplatform.platforms import forget_cached_routing
+    from tests.complaints.test_web import form_data
+
+    default = Platform.objects.get(is_default=True)
+    platforms.platform_update(platform=default, domains=["microblog.example"])
+    platforms.platform_create(slug="forum", name="Forum", domains=["forum.example"])
+    forget_cached_routing()
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = client.post("/report/", form_data(item_url_0="https://forum.example/t/1",
+                                             item_url_1="https://paste.unknown.example/x"), follow=True)
+    html = page.content.decode()
+    assert page.status_code == 200 and "data-report-sent" in html
+    assert 'data-outside-site="paste.unknown.example"' in html
+    assert "我们无法对这些网站采取行动" in html
+    assert 'data-platform="forum"' in html
+    # A notice only on the group's sites: the receipt says nothing of sites outside it.
+    page = Client().post("/report/", form_data(item_url_0="https://forum.example/t/2"), follow=True)
+    assert "data-report-sent" in page.content.decode() and "data-outside-site" not in page.content.decode()
