@@ -32,6 +32,10 @@ _LONG_DIGITS = re.compile(r"(?<![\w])\d{12,19}(?![\w])")
 # URL-safe random strings of the length the product's secrets have (43 chars for 32 bytes).
 _TOKEN = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9_\-]{40,64}(?![A-Za-z0-9_\-])")
 _HEX = re.compile(r"^[0-9a-f]+$")
+# Task, request and message ids (UUIDs) are how operators follow work through the logs;
+# their groups can be all digits ("20481234-…", "…-492650123456") and read like a phone
+# or a card, so they are set aside before the patterns run.
+_UUID = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}(?![0-9A-Za-z])")
 
 
 def _token(match: re.Match) -> str:
@@ -47,7 +51,22 @@ def _token(match: re.Match) -> str:
 
 
 def redact(text: str) -> str:
-    """The text with personal data and secrets replaced by placeholders."""
+    """The text with personal data and secrets replaced by placeholders (UUIDs kept)."""
+    if not text:
+        return text
+    if "-" not in text or _UUID.search(text) is None:
+        return _redact(text)
+    parts = []
+    last = 0
+    for uuid in _UUID.finditer(text):
+        parts.append(_redact(text[last : uuid.start()]))
+        parts.append(uuid.group())
+        last = uuid.end()
+    parts.append(_redact(text[last:]))
+    return "".join(parts)
+
+
+def _redact(text: str) -> str:
     if not text:
         return text
     text = _LINK_TOKEN.sub(r"\1[token]", text)

@@ -141,6 +141,13 @@ def test_settings_wire_the_filter_on_every_configured_handler():
         ("at 2026-11-24T20:31:22.123456+00:00 pid 12345", "at 2026-11-24T20:31:22.123456+00:00 pid 12345"),
         ("sha256 " + "ab" * 32, "sha256 " + "ab" * 32),
         ('"POST /api/v1/complaints/ HTTP/1.1" 201 312', '"POST /api/v1/complaints/ HTTP/1.1" 201 312'),
+        # Task ids whose groups are all digits stay whole; what stands next to them does not.
+        ("Task audit.sequence[20481234-bb82-4052-b1c5-492650c1c6f0] received",
+         "Task audit.sequence[20481234-bb82-4052-b1c5-492650c1c6f0] received"),
+        ("task 5d0c1a2e-0f3b-4c5d-8e9f-492650123456 for +86 139 8765 4321",
+         "task 5d0c1a2e-0f3b-4c5d-8e9f-492650123456 for [phone]"),
+        ("mail qiao@example.org then 20481234-bb82-4052-b1c5-492650c1c6f0",
+         "mail [email] then 20481234-bb82-4052-b1c5-492650c1c6f0"),
     ],
 )
 def test_redact_replaces_personal_data_and_keeps_operational_facts(text, expected):
