@@ -164,7 +164,9 @@ def obfuscate_email(rng: random.Random, value: str, lang: str) -> tuple[str, str
     if r == 6 and lang == "zh":
         at = rng.choice(("艾特", "圈a", "圈A", "圈圈a"))
         dot = rng.choice((".", "点", "點"))
-        return f"{local}{at}{domain.replace('.', dot)}", "chinese_at", ""
+        gap = rng.choice(("", "", " "))  # "zhang 艾特 qq 点 com"
+        dot = dot if dot == "." else f"{gap}{dot}{gap}"
+        return f"{local}{gap}{at}{gap}{domain.replace('.', dot)}", "chinese_at", ""
     if r == 7:
         if rng.random() < 0.4:
             return value.replace("@", " @ "), "spaced_at", ""

@@ -40,7 +40,7 @@ _MAIL_PROVIDERS = frozenset(
 # bracketed form are taken in _email_at.
 _BARE_AT = re.compile(r"[ \t]+(?:at|AT)[ \t]+")
 _DOT_FORMS = (
-    r"\.|[ \t]?[(\[{（【][ \t]?(?:dot|DOT|\.)[ \t]?[)\]}）】][ \t]?|[ \t]+(?:dot|DOT)[ \t]+|点|點|。"
+    r"\.|[ \t]?[(\[{（【][ \t]?(?:dot|DOT|\.)[ \t]?[)\]}）】][ \t]?|[ \t]+(?:dot|DOT)[ \t]+|[ \t]?[点點][ \t]?|。"
 )
 _EMAIL_LOCAL_REVERSED = re.compile(rf"[A-Za-z0-9._%+\-{ZERO_WIDTH}]{{1,64}}")
 _EMAIL_LABEL = rf"[A-Za-z0-9\-{ZERO_WIDTH}]+"
@@ -156,8 +156,9 @@ def scan_emails(
 
 
 def _email_at(text: str, folded: str, at: int, at_end: int, at_form: str) -> Finding | None:
-    if at_form[0] in "([{<（【" or at_form == "@":
-        # "zhang (at) example.com", "zhang @ example.com": spaces around the at sign.
+    if at_form[0] in "([{<（【艾圈" or at_form == "@":
+        # "zhang (at) example.com", "zhang @ example.com", "zhang 艾特 qq 点 com": spaces
+        # around the at sign.
         if at and folded[at - 1] in " \t":
             at -= 1
         if at_end < len(folded) and folded[at_end] in " \t":
