@@ -21,7 +21,8 @@ def _plausible_card_prefix(digits: str) -> bool:
     Express 34, 37 (15); JCB 35 (3528-3589 issued, 16-19) and the 15-digit JCB/UATP ranges 1800 and
     2131; Diners Club 300-305, 3095, 36, 38, 39 (14-19); Discover 6011, 644-649, 65
     (16-19); UnionPay 62 and 81 (16-19); RuPay 60, 82 (16); Maestro 50, 56-58, 63, 67,
-    5018, 5020, 5038, 5893, 6304, 6759, 6761-6763 (12-19); Mir 2200-2204 (16-19); Troy
+    5018, 5020, 5038, 5893, 6304, 6759, 6761-6763 and the older 0604 and 6390 (12-19, as
+    card-number generators such as Faker's still issue them); Mir 2200-2204 (16-19); Troy
     9792 (16); and ICBC's legacy domestic debit range 9558 (19).
     """
     n = len(digits)
@@ -46,6 +47,8 @@ def _plausible_card_prefix(digits: str) -> bool:
     if two in (60, 82):
         return n == 16
     if two in (50, 56, 57, 58, 63, 67) or four in (5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763):
+        return 12 <= n <= 19
+    if digits.startswith("0604"):
         return 12 <= n <= 19
     if 2200 <= four <= 2204:
         return 16 <= n <= 19

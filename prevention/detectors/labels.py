@@ -68,6 +68,17 @@ def labelled_as_phone(text: str, start: int) -> bool:
     return _CLAUSE_BREAK.search(text, last.end(), start) is None
 
 
+# Words that say a number is North American, where a Chinese post gives one ("他美国的电话
+# 7635597772", "美国号码："): there a bare ten-digit number is otherwise a date, a code or
+# a mainland number missing a digit.
+_NORTH_AMERICA_WORDS = keyword_pattern("美国 美國 加拿大 北美 USA".split())
+
+
+def labelled_as_north_american(text: str, start: int) -> bool:
+    label = _NORTH_AMERICA_WORDS.search(text, max(0, start - _CONTEXT_WINDOW), start)
+    return label is not None and _CLAUSE_BREAK.search(text, label.end(), start) is None
+
+
 def labelled_as_reference(text: str, start: int) -> bool:
     low = max(0, start - _CONTEXT_WINDOW)
     reference = _REFERENCE_WORDS.search(text, low, start)

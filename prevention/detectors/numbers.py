@@ -17,7 +17,11 @@ from prevention.detectors.chars import (
 )
 from prevention.detectors.findings import PHONE_ONLY, Finding
 from prevention.detectors.ids import id_shaped, valid_id_number
-from prevention.detectors.labels import labelled_as_phone, labelled_as_reference
+from prevention.detectors.labels import (
+    labelled_as_north_american,
+    labelled_as_phone,
+    labelled_as_reference,
+)
 from prevention.detectors.normalize import (
     CHECK_X,
     char_class,
@@ -33,6 +37,7 @@ from prevention.detectors.phones import (
 )
 
 _MAX_PIECE_DIGITS = 19
+_CODE_DIGITS_AND_GAP = re.compile(f"[0-9]+[^0-9{DIGIT_CHARS}]+(?={char_class(DIGIT_CHARS)})")
 _CODE_PREFIX_REVERSED = re.compile(r"[-_]([A-Za-z0-9]{1,12})")
 _LABEL_PREFIXES = frozenset("tel ph phone mob mobile cell call qq wx vx id no num fax".split())
 _YEAR = re.compile(r"(?:19|20)[0-9][0-9]")
@@ -115,9 +120,13 @@ _DATE_OR_VERSION = re.compile(
 
 
 def _context(folded: str, start: int) -> int:
-    if CJK.search(folded, max(0, start - 12), start) is not None:
-        return IN_CHINESE
-    return LABELLED if labelled_as_phone(folded, start) else UNLABELLED
+    if CJK.search(folded, max(0, start - 12), start) is None:
+        return LABELLED if labelled_as_phone(folded, start) else UNLABELLED
+    # In Chinese a bare ten-digit number is a date, a code, a reference or a mainland
+    # number missing a digit, unless the post says it is a North American phone number.
+    if labelled_as_phone(folded, start) and labelled_as_north_american(folded, start):
+        return LABELLED
+    return IN_CHINESE
 
 
 _URL_TOKEN_REVERSED = re.compile(r"[!-~]{1,200}")
@@ -205,6 +214,11 @@ def scan_number(
     if end - start < 7:
         return
     if start and folded[start - 1] in TOKEN_CHARS:
+        # The digits of a code ("JD4560…") are no number of their own, but one may follow
+        # them in the run ("快递单号 JD456056381538 37💯0901…"): scan on from the next group.
+        code = _CODE_DIGITS_AND_GAP.match(folded, start, end)
+        if code is not None and end - code.end() >= 7:
+            scan_number(text, folded, code.end(), end, wanted, out)
         return
     if start > 1 and folded[start - 1] in "-_" and _part_of_code(folded, start):
         return
@@ -281,11 +295,16 @@ def scan_number_pieces(
 
     "6222 0212 3456 7890 128 13812345678" is a card and a phone; "2023-11-05 1381…" a
     date and a phone. Best: the most digits covered by valid numbers, then the fewest
-    numbers. Dates (``blocked``) are never part of a number.
+    numbers, then the fewest numbers that mix a digit typed alone with a block of
+    several ("3 0 1 7 … 3 0 3 0\n17313319244": a card typed a digit at a time, then a
+    phone, not a phone and a card made of the last four digits and the phone). Dates
+    (``blocked``) are never part of a number.
     """
     count = len(groups)
-    # best[i]: (digits covered, -numbers, choices) for groups i..count-1
-    best: list[tuple[int, int, list[tuple[int, int, tuple[str, str, float, str]]]]] = [(0, 0, [])] * (count + 1)
+    # best[i]: (digits covered, -numbers, -mixed numbers, choices) for groups i..count-1
+    best: list[tuple[int, int, int, list[tuple[int, int, tuple[str, str, float, str]]]]] = (
+        [(0, 0, 0, [])] * (count + 1)
+    )
     for i in range(count - 1, -1, -1):
         choice = best[i + 1]
         size = 0
@@ -304,11 +323,13 @@ def scan_number_pieces(
             if hit is None:
                 continue
             rest = best[j]
-            candidate = (size + rest[0], rest[1] - 1, [(i, j, hit), *rest[2]])
-            if candidate[:2] > choice[:2]:
+            sizes = {len(g[2]) for g in groups[i:j]}
+            mixed = 1 in sizes and max(sizes) >= 3
+            candidate = (size + rest[0], rest[1] - 1, rest[2] - mixed, [(i, j, hit), *rest[3]])
+            if candidate[:3] > choice[:3]:
                 choice = candidate
         best[i] = choice
-    for i, j, hit in best[0][2]:
+    for i, j, hit in best[0][3]:
         with_plus = plus and i == 0
         _add_number(text, folded, start + groups[i][0] - with_plus, start + groups[j - 1][1], hit, out)
 

@@ -46,8 +46,10 @@ def may_spell_digits(folded: str) -> bool:
                 if present == 3:
                     return True
     return False
+# An ID number spelled out ends in its check character: "… one eight X".
 SPELLED_RUN = re.compile(
-    rf"(?<![A-Za-z])(?:{_WORD}|[0-9]{{1,4}})(?:[ \t,.\-]{{1,3}}(?:{_WORD}|[0-9]{{1,4}})){{4,}}(?![A-Za-z])",
+    rf"(?<![A-Za-z])(?:{_WORD}|[0-9]{{1,4}})(?:[ \t,.\-]{{1,3}}(?:{_WORD}|[0-9]{{1,4}})){{4,}}(?![A-Za-z])"
+    r"(?P<x>[ \t,.\-]{1,3}[Xx](?![A-Za-z0-9]))?",
     re.IGNORECASE,
 )
 SPELLED_TOKEN = re.compile(rf"{_WORD}|[0-9]+", re.IGNORECASE)
@@ -55,21 +57,28 @@ SPELLED_TOKEN = re.compile(rf"{_WORD}|[0-9]+", re.IGNORECASE)
 
 def scan_spelled(text: str, folded: str, wanted: frozenset[str], out: list[Finding]) -> None:
     for m in SPELLED_RUN.finditer(folded):
-        tokens = SPELLED_TOKEN.findall(m.group())
+        run_end = m.start("x") if m.group("x") else m.end()
+        tokens = SPELLED_TOKEN.findall(folded, m.start(), run_end)
         words = sum(1 for t in tokens if not t[0].isdigit())
         if words < 3:
             continue
         digits = "".join(DIGIT_WORDS.get(t.lower(), t) for t in tokens)
         plus = m.start() > 0 and folded[m.start() - 1] == "+"
-        hit = number_kind(digits, plus, None, wanted, LABELLED)
+        hit = None
+        if m.group("x") and len(digits) == 17:
+            hit = number_kind(digits + "X", plus, None, wanted, LABELLED)
+            if hit is not None:
+                run_end = m.end()
+        if hit is None:
+            hit = number_kind(digits, plus, None, wanted, LABELLED)
         if hit is not None:
             kind, normalized, confidence, rule = hit
             start = m.start() - plus
-            out.append(Finding(kind, start, m.end(), text[start : m.end()], normalized, 0.85, rule, True))
+            out.append(Finding(kind, start, run_end, text[start:run_end], normalized, 0.85, rule, True))
         elif len(digits) > 11:
             # Spelled digits run on into another number ("… four six 19328278544").
             groups = [
                 (t.start(), t.end(), DIGIT_WORDS.get(t.group().lower(), t.group()))
-                for t in SPELLED_TOKEN.finditer(m.group())
+                for t in SPELLED_TOKEN.finditer(folded[m.start() : run_end])
             ]
             scan_number_pieces(text, folded, m.start(), None, groups, set(), plus, LABELLED, wanted, out)

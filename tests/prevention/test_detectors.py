@@ -576,6 +576,8 @@ def test_scan_never_raises_and_spans_stay_within_the_text(text: str, names: list
         ("邮箱 zhangsan#qq.com（把#改成@）", "email", "zhangsan#qq.com", "zhangsan@qq.com"),
         ("邮箱 zhangsan艾特163点com", "email", "zhangsan艾特163点com", "zhangsan@163.com"),
         ("邮箱 wang圈a126.com", "email", "wang圈a126.com", "wang@126.com"),
+        ("邮箱 zhangsan 艾特 163 点 com 谢谢", "email", "zhangsan 艾特 163 点 com", "zhangsan@163.com"),
+        ("邮箱 wang 圈a 126.com", "email", "wang 圈a 126.com", "wang@126.com"),
         ("mail: zhang @ example.com ok", "email", "zhang @ example.com", "zhang@example.com"),
         # Cards outside the old prefix table: JCB 15 digits, Maestro 12 digits.
         ("card 180057070499969", "bank_card", "180057070499969", "180057070499969"),
@@ -689,6 +691,8 @@ def test_prose_with_spaced_numbers_and_units_is_not_an_address(text: str) -> Non
         "我在上海市工作，北京市统计局发布了数据",
         "top 10 park views in town",
         "model XR-13812345678",
+        "我 艾特 了 你 一下，点 开 看看",
+        "刚才 圈a 了 好几个人 点 赞",
     ],
 )
 def test_hard_negatives_stay_quiet(text: str) -> None:
@@ -705,3 +709,41 @@ def test_name_matching_gives_the_same_findings_with_ten_or_ten_thousand_names() 
     found_few = [f for f in scan(text, protected_names=few)]
     assert [f.value for f in found_few] == ["王 小明", "J O H N  SMITH"]
     assert scan(text, protected_names=many) == found_few
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A bare ten-digit number in a Chinese post, said to be North American.
+        ("他美国的电话 7635597772！", [("phone", "7635597772", "+17635597772")]),
+        ("美国号码：5636033274 别让他跑了", [("phone", "5636033274", "+15636033274")]),
+        # An ID number spelled out to its check character.
+        ("ID two one oh two oh four one nine four oh oh seven two three eight one eight X, thanks",
+         [("id_number", "two one oh two oh four one nine four oh oh seven two three eight one eight X",
+           "21020419400723818X")]),
+        # A card typed a digit at a time, then a phone on the next line: not a phone of the
+        # first ten digits and a "card" of the rest.
+        ("details: 3  0  1  7  2  0  1  8  2  5  3  0  3  0\n17313319244, share",
+         [("bank_card", "3  0  1  7  2  0  1  8  2  5  3  0  3  0", "30172018253030"),
+          ("phone", "17313319244", "+8617313319244")]),
+        # A 12-digit Maestro card in the older 0604 range.
+        ("send money to card 060477503522. He", [("bank_card", "060477503522", "060477503522")]),
+        # An ID number right after a parcel code in the same run of digits.
+        ("快递单号 JD456056381538 37💯0901😂19😂74😂08★23🌸9551，说了",
+         [("id_number", "37💯0901😂19😂74😂08★23🌸9551", "370901197408239551")]),
+    ],
+)  # fmt: skip
+def test_numbers_as_they_run_together_in_real_posts(text: str, expected: list) -> None:
+    assert [(f.type, f.value, f.normalized) for f in scan(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电话 7635597772",  # in Chinese, a bare ten digits with no word of North America
+        "美国 订单号 7635597772",
+        "order AB123 5636033274",
+    ],
+)
+def test_a_bare_ten_digit_number_not_said_to_be_a_phone_stays_quiet(text: str) -> None:
+    assert "phone" not in kinds_found(text)
