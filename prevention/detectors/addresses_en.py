@@ -100,6 +100,19 @@ _EN_UNIT_BEFORE = re.compile(
 _TOKEN_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$#")
 
 
+def _street_suffix(names: list[re.Match[str]]) -> tuple[int | None, bool]:
+    """Which of the words after the house number is the street type (the first strong
+    one, else the first weak one; never the first word), and whether it is strong."""
+    chosen = None
+    for i in range(1, min(len(names), 5)):
+        word = names[i].group().lower().rstrip(".")
+        if word in _STRONG_SUFFIXES:
+            return i, True
+        if chosen is None and word in _WEAK_SUFFIXES:
+            chosen = i
+    return chosen, False
+
+
 def en_street(text: str, start: int, end: int) -> Span | None:
     """Judge a house number followed by words, ``text[start:end]``, as a street address."""
     if start and text[start - 1] in _TOKEN_BEFORE:
@@ -109,17 +122,14 @@ def en_street(text: str, start: int, end: int) -> Span | None:
         return None
     number = words[0].group()
     names = words[1:]
+    chosen, strong = None, False
     if names[0].group().lower().rstrip(".") in _DIRECTIONS and len(names) > 2:
-        names = names[1:]
-    chosen = None
-    strong = False
-    for i in range(1, min(len(names), 5)):
-        word = names[i].group().lower().rstrip(".")
-        if word in _STRONG_SUFFIXES:
-            chosen, strong = i, True
-            break
-        if chosen is None and word in _WEAK_SUFFIXES:
-            chosen = i
+        chosen, strong = _street_suffix(names[1:])
+        if chosen is not None:
+            names = names[1:]
+    if chosen is None:
+        # No direction, or the direction is the street's name ("581 West Summit").
+        chosen, strong = _street_suffix(names)
     if chosen is None:
         return None
     name_words = [w.group().lower().rstrip(".") for w in names[:chosen]]

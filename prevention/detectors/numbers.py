@@ -95,7 +95,9 @@ def _lookalike_bounds(folded: str, start: int, end: int) -> tuple[int, int] | No
             k = j
             while k < end and folded[k] in LOOKALIKE_SET:
                 k += 1
-            word = (k < len(folded) and folded[k] in ASCII_LETTERS) or (
+            # The X closing an ID number is no word letter ("…2590oX": o, then the X).
+            closing_x = k == end - 1 and folded[k] in CHECK_X
+            word = (k < len(folded) and folded[k] in ASCII_LETTERS and not closing_x) or (
                 j > 0 and folded[j - 1] in ASCII_LETTERS
             )
             touches = (j > 0 and folded[j - 1].isdigit()) or (k < len(folded) and folded[k].isdigit())
