@@ -578,6 +578,7 @@ def test_scan_never_raises_and_spans_stay_within_the_text(text: str, names: list
         ("邮箱 wang圈a126.com", "email", "wang圈a126.com", "wang@126.com"),
         ("邮箱 zhangsan 艾特 163 点 com 谢谢", "email", "zhangsan 艾特 163 点 com", "zhangsan@163.com"),
         ("邮箱 wang 圈a 126.com", "email", "wang 圈a 126.com", "wang@126.com"),
+        ("his ID number is 32o7031967o2o664OX, Let", "id_number", "32o7031967o2o664OX", "32070319670206640X"),
         ("mail: zhang @ example.com ok", "email", "zhang @ example.com", "zhang@example.com"),
         # Cards outside the old prefix table: JCB 15 digits, Maestro 12 digits.
         ("card 180057070499969", "bank_card", "180057070499969", "180057070499969"),
@@ -627,6 +628,9 @@ def test_a_phone_before_an_at_mention_is_a_phone_not_an_email() -> None:
         ("住在北 京 市 朝 阳 区 建 国 路 8 8 号，快去", "北 京 市 朝 阳 区 建 国 路 8 8 号"),
         ("401 miranda mission, port karlabury, ky 14851", "401 miranda mission, port karlabury, ky 14851"),
         ("home: 5514 Michelle Rapids Suite 298", "5514 Michelle Rapids Suite 298"),
+        ("he lives at 581 West Summit Apt. 961, Elizabethport, CO 76365. posted",
+         "581 West Summit Apt. 961, Elizabethport, CO 76365"),
+        ("address: 514 West Mills Apt 689, He", "514 West Mills Apt 689"),
         ("send it to P.O. Box 1234, Austin, TX 78701 please", "P.O. Box 1234, Austin, TX 78701"),
         ("PSC 1234, Box 5678\nAPO AA 12345", "PSC 1234, Box 5678\nAPO AA 12345"),
     ],
