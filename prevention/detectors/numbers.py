@@ -202,9 +202,21 @@ def _blocked_groups(groups: list[tuple[int, int, str]], raw: str) -> set[int] | 
     return blocked
 
 
+# The units of a Chinese address: a short group right before one ("…1723367904\n5号楼")
+# is a building or house number, not the end of the number before it.
+_ADDRESS_UNIT_AFTER = frozenset("号號栋棟幢楼樓座室单單")
+_LAST_GROUP = re.compile(r"[^0-9]([0-9]{1,4})$")
+
+
 def scan_number(
     text: str, folded: str, start: int, end: int, wanted: frozenset[str], out: list[Finding]
 ) -> None:
+    if end < len(folded) and folded[end] in _ADDRESS_UNIT_AFTER:
+        last = _LAST_GROUP.search(folded, start, end)
+        if last is not None:
+            end = last.start() + 1
+            while end > start and not folded[end - 1].isalnum():
+                end -= 1
     if not (
         _PLAIN_RUN.fullmatch(folded, start, end) is not None
         and (start == 0 or folded[start - 1] not in LOOKALIKE_SET)

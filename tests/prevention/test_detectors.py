@@ -697,6 +697,7 @@ def test_prose_with_spaced_numbers_and_units_is_not_an_address(text: str) -> Non
         "model XR-13812345678",
         "我 艾特 了 你 一下，点 开 看看",
         "刚才 圈a 了 好几个人 点 赞",
+        "时间戳 1723367904\n5号楼下的便利店",
     ],
 )
 def test_hard_negatives_stay_quiet(text: str) -> None:
@@ -730,6 +731,8 @@ def test_name_matching_gives_the_same_findings_with_ten_or_ten_thousand_names() 
         ("details: 3  0  1  7  2  0  1  8  2  5  3  0  3  0\n17313319244, share",
          [("bank_card", "3  0  1  7  2  0  1  8  2  5  3  0  3  0", "30172018253030"),
           ("phone", "17313319244", "+8617313319244")]),
+        # A building number on the next line is not the end of the number before it.
+        ("转账账号：6290443573983358 5号楼下的便利店", [("bank_card", "6290443573983358", "6290443573983358")]),
         # A 12-digit Maestro card in the older 0604 range.
         ("send money to card 060477503522. He", [("bank_card", "060477503522", "060477503522")]),
         # An ID number right after a parcel code in the same run of digits.
