@@ -116,6 +116,10 @@ _CYRILLIC = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "
              "P": "Р", "C": "С", "T": "Т", "X": "Х", "i": "і", "j": "ј", "s": "ѕ"}  # fmt: skip
 
 
+# Digits typed for the letters they look like ("J0hn Sm1th").
+_LEET_DIGITS = {"o": "0", "O": "0", "i": "1", "I": "1", "l": "1", "e": "3", "a": "4", "s": "5", "t": "7"}
+
+
 def obfuscate_name(rng: random.Random, name: str, lang: str) -> tuple[str, str]:
     r = rng.random()
     if r < 0.45:
@@ -128,6 +132,13 @@ def obfuscate_name(rng: random.Random, name: str, lang: str) -> tuple[str, str]:
         chars = list(name)
         chars.insert(rng.randint(1, len(chars) - 1), rng.choice(_ZERO_WIDTH))
         return "".join(chars), "zero_width"
+    if r < 0.62:
+        chars = list(name)
+        spots = [i for i, c in enumerate(chars) if c in _LEET_DIGITS]
+        if spots:
+            for i in rng.sample(spots, min(len(spots), rng.randint(1, 2))):
+                chars[i] = _LEET_DIGITS[chars[i]]
+            return "".join(chars), "digits_for_letters"
     if r < 0.7:
         chars = list(name)
         spots = [i for i, c in enumerate(chars) if c in _CYRILLIC]

@@ -39,6 +39,21 @@ def _without_gaps(folded: str) -> str:
     return _NAME_GAP_RUN_SCAN.sub("", folded)
 
 
+# Digits typed for the letters they look like inside a Latin name ("1van Petr0v",
+# "J0hn Sm1th"): only looked for where a digit touches a Latin letter. 1 stands for i or l,
+# so a post is read both ways.
+_DIGIT_IN_WORD = re.compile("[0-9][A-Za-z]|[A-Za-z][0-9]")
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"}
+_LEET_READINGS = tuple(str.maketrans({**_LEET, "1": one}) for one in ("i", "l"))
+
+
+def digits_read_as_letters(text: str) -> list[str]:
+    """``text`` in lower case with the digits read as the letters they stand for, once
+    per reading of 1 (i, l); the same length as ``text``, or no reading at all."""
+    readings = [text.translate(reading).lower() for reading in _LEET_READINGS]
+    return [r for r in readings if len(r) == len(text)]
+
+
 def name_key(raw: str) -> str | None:
     """Canonical form of a name: folded, lower case, without gaps ("王 小明" -> "王小明")."""
     text = fold(unicodedata.normalize("NFKC", raw)).lower()
@@ -55,7 +70,7 @@ class NameIndex:
     characters of a name removed; Latin names only as whole words.
     """
 
-    __slots__ = ("_automaton", "_keys", "size")
+    __slots__ = ("_automaton", "_keys", "_latin", "size")
 
     def __init__(self, names: Iterable[str]) -> None:
         keys: dict[str, tuple[int, bool, bool]] = {}
@@ -82,6 +97,7 @@ class NameIndex:
                     patterns.append(variant)
                     owners.append(len(keys) - 1)
         self._keys = list(keys.values())
+        self._latin = any(latin_start or latin_end for _, latin_start, latin_end in self._keys)
         self.size = len(keys)
         self._automaton = (
             (ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard), owners)
@@ -95,7 +111,12 @@ class NameIndex:
         automaton, owners = self._automaton
         view = folded
         compact = _without_gaps(view)
-        hits = automaton.find_matches_as_indexes(compact, overlapping=True)
+        hits = [(index, start, end, None) for index, start, end in
+                automaton.find_matches_as_indexes(compact, overlapping=True)]
+        if self._latin and _DIGIT_IN_WORD.search(compact) is not None:
+            for read in digits_read_as_letters(compact):
+                hits.extend((index, start, end, read) for index, start, end in
+                            automaton.find_matches_as_indexes(read, overlapping=True))
         if not hits:
             return
         # Compact offset -> offset in the post: add the gaps removed before it.
@@ -112,7 +133,7 @@ class NameIndex:
 
         taken: list[tuple[int, int]] = []
         # Longest first, so a full name wins over a protected part of it.
-        for index, c_start, c_end in sorted(hits, key=lambda h: h[1] - h[2]):
+        for index, c_start, c_end, read in sorted(hits, key=lambda h: h[1] - h[2]):
             _, latin_start, latin_end = self._keys[owners[index]]
             start, end = original(c_start), original(c_end - 1) + 1
             if latin_start and start and view[start - 1] in ASCII_LETTERS:
@@ -123,7 +144,8 @@ class NameIndex:
                 continue
             taken.append((start, end))
             value = text[start:end]
-            normalized = name_key(value) or ""
+            # Read with digits for letters: the name is the one matched, not the digits.
+            normalized = (read[c_start:c_end] if read is not None else name_key(value)) or ""
             obfuscated = value.lower().replace(" ", "") != normalized or (
                 " " in value and not latin_start
             )

@@ -208,9 +208,21 @@ _ADDRESS_UNIT_AFTER = frozenset("号號栋棟幢楼樓座室单單")
 _LAST_GROUP = re.compile(r"[^0-9]([0-9]{1,4})$")
 
 
+# A US ZIP code ending a line ("…, CA 45723\n50290 Holmes Oval"): the run it starts stops
+# at the line break, which otherwise a number may cross.
+_STATE_BEFORE = re.compile(r"(?<![A-Za-z])[A-Z]{2}[ \t]$")
+_ZIP_AT_LINE_END = re.compile(r"[0-9]{5}(?:-[0-9]{4})?[ \t]*\n[^0-9]*")
+
+
 def scan_number(
     text: str, folded: str, start: int, end: int, wanted: frozenset[str], out: list[Finding]
 ) -> None:
+    if _STATE_BEFORE.search(folded, max(0, start - 4), start) is not None:
+        zip_code = _ZIP_AT_LINE_END.match(folded, start, end)
+        if zip_code is not None:
+            if end - zip_code.end() >= 7:
+                scan_number(text, folded, zip_code.end(), end, wanted, out)
+            return
     if end < len(folded) and folded[end] in _ADDRESS_UNIT_AFTER:
         last = _LAST_GROUP.search(folded, start, end)
         if last is not None:
@@ -281,8 +293,13 @@ def scan_number(
             _add_number(text, folded, start - plus, start + len(raw), hit, out)
             return
     if len(digits) > 11 and grouped and not id_shaped(digits):
-        # After a dropped X, the groups are those within what is left of the run.
-        groups = [g for g in _groups_of_run(raw_before_x) if g[1] <= len(raw)]
+        if raw_before_x != raw:
+            # The X may close an ID number that ends the run ("4468605843735369 35~08~…~X"):
+            # it is a group of its own, which only an ID number can end with.
+            groups = [*_groups_of_run(raw_before_x), (len(raw_before_x) - 1, len(raw_before_x), "X")]
+            raw = raw_before_x
+        else:
+            groups = _groups_of_run(raw)
         if len(groups) > 1:
             labelled = _context(folded, start)
             scan_number_pieces(text, folded, start, raw, groups, set(), plus, labelled, wanted, out)

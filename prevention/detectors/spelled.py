@@ -47,8 +47,11 @@ def may_spell_digits(folded: str) -> bool:
                     return True
     return False
 # An ID number spelled out ends in its check character: "… one eight X".
+# Figures among the words are short groups, never the start of a longer number that
+# follows ("… three two oh 16730212731": the spelled card ends before the phone).
 SPELLED_RUN = re.compile(
-    rf"(?<![A-Za-z])(?:{_WORD}|[0-9]{{1,4}})(?:[ \t,.\-]{{1,3}}(?:{_WORD}|[0-9]{{1,4}})){{4,}}(?![A-Za-z])"
+    rf"(?<![A-Za-z0-9])(?:{_WORD}|[0-9]{{1,4}}(?![0-9]))"
+    rf"(?:[ \t,.\-]{{1,3}}(?:{_WORD}|[0-9]{{1,4}}(?![0-9]))){{4,}}(?![A-Za-z])"
     r"(?P<x>[ \t,.\-]{1,3}[Xx](?![A-Za-z0-9]))?",
     re.IGNORECASE,
 )

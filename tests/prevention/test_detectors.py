@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prevention.detectors import KINDS, Finding, normalize_value, scan
+from prevention.detectors import KINDS, Finding, name_index, normalize_value, scan
 
 ID_X = "11010519491231002X"  # check character X
 ID_DIGIT = "440305199003071236"
@@ -508,10 +508,15 @@ def test_normalize_value_gives_the_canonical_form_or_none(
 
 def test_normalized_of_every_finding_equals_normalize_value_of_its_text() -> None:
     from prevention.corpus import generate
+    from prevention.detectors.names import digits_read_as_letters, name_key
 
     for sample in generate(400, seed=11):
         for f in scan(sample.text, protected_names=sample.protected_names):
             assert sample.text[f.start : f.end] == f.value
+            if f.type == "protected_name" and f.normalized != normalize_value(f.type, f.value):
+                # A name typed with digits for letters is the protected name it reads as.
+                assert f.normalized in {name_key(r) for r in digits_read_as_letters(f.value)}, f
+                continue
             assert normalize_value(f.type, f.value) == f.normalized, f
 
 
@@ -733,6 +738,17 @@ def test_name_matching_gives_the_same_findings_with_ten_or_ten_thousand_names() 
           ("phone", "17313319244", "+8617313319244")]),
         # A building number on the next line is not the end of the number before it.
         ("转账账号：6290443573983358 5号楼下的便利店", [("bank_card", "6290443573983358", "6290443573983358")]),
+        # A spelled-out card ends before a phone written in figures.
+        ("card and phone: four oh nine four eight eight three six oh six seven eight oh five five four three two oh"
+         "  16730212731! DM",
+         [("bank_card", "four oh nine four eight eight three six oh six seven eight oh five five four three two oh",
+           "4094883606780554320"), ("phone", "16730212731", "+8616730212731")]),
+        # A card, then an ID number closed by its X, in one run.
+        ("转账账号：4468605843735369 35~08~2❤21🔥9~9😂6~0💯8~213~4~2~X！",
+         [("bank_card", "4468605843735369", "4468605843735369"),
+          ("id_number", "35~08~2❤21🔥9~9😂6~0💯8~213~4~2~X", "35082219960821342X")]),
+        # A ZIP code ending a line is not the start of a number on the next.
+        ("East Christopher, CA 03945\n237-727-8307! We", [("phone", "237-727-8307", "+12377278307")]),
         # A 12-digit Maestro card in the older 0604 range.
         ("send money to card 060477503522. He", [("bank_card", "060477503522", "060477503522")]),
         # An ID number right after a parcel code in the same run of digits.
@@ -754,3 +770,16 @@ def test_numbers_as_they_run_together_in_real_posts(text: str, expected: list) -
 )
 def test_a_bare_ten_digit_number_not_said_to_be_a_phone_stays_quiet(text: str) -> None:
     assert "phone" not in kinds_found(text)
+
+
+def test_a_protected_name_typed_with_digits_for_letters_is_found_as_that_name() -> None:
+    index = name_index(["Ivan Petrov", "Alice Li", "John Smith"])
+    for text, value, key in [
+        ("Contact 1van Petr0v now", "1van Petr0v", "ivanpetrov"),
+        ("A1ice Li posted it", "A1ice Li", "aliceli"),
+        ("J0HN SM1TH lives here", "J0HN SM1TH", "johnsmith"),
+    ]:
+        (finding,) = scan(text, protected_names=index)
+        assert (finding.type, finding.value, finding.normalized, finding.obfuscated) == (
+            "protected_name", value, key, True)
+    assert scan("in 2023 4 people met 1 van driver", protected_names=index) == []
