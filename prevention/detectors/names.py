@@ -42,7 +42,10 @@ def _without_gaps(folded: str) -> str:
 # Digits typed for the letters they look like inside a Latin name ("1van Petr0v",
 # "J0hn Sm1th"): only looked for where a digit touches a Latin letter. 1 stands for i or l,
 # so a post is read both ways.
-_DIGIT_IN_WORD = re.compile("[0-9][A-Za-z]|[A-Za-z][0-9]")
+# Opening with the digit keeps the regex engine's fast scan for the rare character (one
+# opening on letters tests every letter of an English post).
+_DIGIT_IN_WORD = re.compile("[0-9](?:(?=[A-Za-z])|(?<=[A-Za-z][0-9]))")
+_NUMBER_LOOKALIKES = frozenset("OolI")
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"}
 _LEET_READINGS = tuple(str.maketrans({**_LEET, "1": one}) for one in ("i", "l"))
 
@@ -97,7 +100,9 @@ class NameIndex:
                     patterns.append(variant)
                     owners.append(len(keys) - 1)
         self._keys = list(keys.values())
-        self._latin = any(latin_start or latin_end for _, latin_start, latin_end in self._keys)
+        # The longest Latin name: how far around a digit among letters a name may reach.
+        self._latin = max((length for length, latin_start, latin_end in self._keys if latin_start or latin_end),
+                          default=0)
         self.size = len(keys)
         self._automaton = (
             (ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard), owners)
@@ -105,18 +110,52 @@ class NameIndex:
             else None
         )
 
+    def _read_with_digits(self, compact: str, touches: list[int]) -> list[tuple[int, int, int, tuple[int, str]]]:
+        """Hits of the names read with digits for letters, looked for only around each
+        digit that touches a letter (``touches``: their offsets in ``compact``), in a
+        window as wide as the longest Latin name: reading the whole post twice would
+        cost more than the rest of its scan."""
+        automaton, _ = self._automaton
+        reach = self._latin
+        windows: list[list[int]] = []
+        for at in touches:
+            low, high = max(0, at - reach), min(len(compact), at + 1 + reach)
+            if windows and low <= windows[-1][1]:
+                windows[-1][1] = high
+            else:
+                windows.append([low, high])
+        hits = []
+        for low, high in windows:
+            for read in digits_read_as_letters(compact[low:high]):
+                hits.extend((index, low + start, low + end, (low, read)) for index, start, end in
+                            automaton.find_matches_as_indexes(read, overlapping=True))
+        return hits
+
     def find(self, text: str, folded: str, out: list[Finding]) -> None:
         if self._automaton is None:
             return
         automaton, owners = self._automaton
         view = folded
         compact = _without_gaps(view)
-        hits = [(index, start, end, None) for index, start, end in
-                automaton.find_matches_as_indexes(compact, overlapping=True)]
-        if self._latin and _DIGIT_IN_WORD.search(compact) is not None:
-            for read in digits_read_as_letters(compact):
-                hits.extend((index, start, end, read) for index, start, end in
-                            automaton.find_matches_as_indexes(read, overlapping=True))
+        hits: list = automaton.find_matches_as_indexes(compact, overlapping=True)
+        # A digit typed inside a Latin word, as written ("1van", "Petr0v"; not the X closing
+        # an ID number): where a name may be hidden with digits for letters.
+        touches = []
+        if self._latin:
+            for touch in _DIGIT_IN_WORD.finditer(view):
+                at = touch.start()
+                letters = view[at - 1 : at] if at else ""
+                letters = (letters if letters in ASCII_LETTERS else "") + (
+                    view[at + 1] if at + 1 < len(view) and view[at + 1] in ASCII_LETTERS else "")
+                if letters in ("X", "x") and view[at + 2 : at + 3] not in ASCII_LETTERS:
+                    continue  # the X closing an ID number
+                if all(c in _NUMBER_LOOKALIKES for c in letters) and any(
+                        c.isdigit() for c in view[max(0, at - 2) : at] + view[at + 1 : at + 3]):
+                    continue  # letters typed for digits inside a number ("1l0l0519…")
+                touches.append(at)
+        if touches:
+            # The touches' offsets in the compact view: what is left of the post before them.
+            hits.extend(self._read_with_digits(compact, [len(_without_gaps(view[:t])) for t in touches]))
         if not hits:
             return
         # Compact offset -> offset in the post: add the gaps removed before it.
@@ -133,7 +172,9 @@ class NameIndex:
 
         taken: list[tuple[int, int]] = []
         # Longest first, so a full name wins over a protected part of it.
-        for index, c_start, c_end, read in sorted(hits, key=lambda h: h[1] - h[2]):
+        for hit in sorted(hits, key=lambda h: h[1] - h[2]):
+            index, c_start, c_end = hit[:3]
+            read = hit[3] if len(hit) > 3 else None  # found with digits read as letters
             _, latin_start, latin_end = self._keys[owners[index]]
             start, end = original(c_start), original(c_end - 1) + 1
             if latin_start and start and view[start - 1] in ASCII_LETTERS:
@@ -145,7 +186,7 @@ class NameIndex:
             taken.append((start, end))
             value = text[start:end]
             # Read with digits for letters: the name is the one matched, not the digits.
-            normalized = (read[c_start:c_end] if read is not None else name_key(value)) or ""
+            normalized = (read[1][c_start - read[0] : c_end - read[0]] if read is not None else name_key(value)) or ""
             obfuscated = value.lower().replace(" ", "") != normalized or (
                 " " in value and not latin_start
             )
