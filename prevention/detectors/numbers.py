@@ -214,21 +214,32 @@ _STATE_BEFORE = re.compile(r"(?<![A-Za-z])[A-Z]{2}[ \t]$")
 _ZIP_AT_LINE_END = re.compile(r"[0-9]{5}(?:-[0-9]{4})?[ \t]*\n[^0-9]*")
 
 
-def scan_number(
+def _address_parts_left_out(
     text: str, folded: str, start: int, end: int, wanted: frozenset[str], out: list[Finding]
-) -> None:
+) -> int | None:
+    """Where the run ends once the parts of an address next to it are left out (a ZIP code
+    ending a line, a building number before its unit); None when nothing is left to scan
+    here (the rest of a run after a ZIP code is scanned on its own)."""
     if _STATE_BEFORE.search(folded, max(0, start - 4), start) is not None:
         zip_code = _ZIP_AT_LINE_END.match(folded, start, end)
         if zip_code is not None:
             if end - zip_code.end() >= 7:
                 scan_number(text, folded, zip_code.end(), end, wanted, out)
-            return
+            return None
     if end < len(folded) and folded[end] in _ADDRESS_UNIT_AFTER:
         last = _LAST_GROUP.search(folded, start, end)
         if last is not None:
             end = last.start() + 1
             while end > start and not folded[end - 1].isalnum():
                 end -= 1
+    return end
+
+
+def scan_number(
+    text: str, folded: str, start: int, end: int, wanted: frozenset[str], out: list[Finding]
+) -> None:
+    if (end := _address_parts_left_out(text, folded, start, end, wanted, out)) is None:
+        return
     if not (
         _PLAIN_RUN.fullmatch(folded, start, end) is not None
         and (start == 0 or folded[start - 1] not in LOOKALIKE_SET)
