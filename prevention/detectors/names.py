@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import ahocorasick_rs
 
-from prevention.detectors.chars import ASCII_LETTERS
+from prevention.detectors.chars import ASCII_LETTERS, LOOKALIKE_SET
 from prevention.detectors.findings import Finding
 from prevention.detectors.normalize import (
     ZERO_WIDTH,
@@ -45,7 +45,6 @@ def _without_gaps(folded: str) -> str:
 # Opening with the digit keeps the regex engine's fast scan for the rare character (one
 # opening on letters tests every letter of an English post).
 _DIGIT_IN_WORD = re.compile("[0-9](?:(?=[A-Za-z])|(?<=[A-Za-z][0-9]))")
-_NUMBER_LOOKALIKES = frozenset("OolI")
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"}
 _LEET_READINGS = tuple(str.maketrans({**_LEET, "1": one}) for one in ("i", "l"))
 
@@ -55,6 +54,23 @@ def digits_read_as_letters(text: str) -> list[str]:
     per reading of 1 (i, l); the same length as ``text``, or no reading at all."""
     readings = [text.translate(reading).lower() for reading in _LEET_READINGS]
     return [r for r in readings if len(r) == len(text)]
+
+
+def _digits_in_words(view: str) -> list[int]:
+    """Offsets of the digits typed inside a Latin word ("1van", "Petr0v"), leaving out the
+    X closing an ID number and look-alike letters inside a number ("1l0l0519…")."""
+    touches = []
+    for touch in _DIGIT_IN_WORD.finditer(view):
+        at = touch.start()
+        letters = [c for c in view[max(0, at - 1) : at] + view[at + 1 : at + 2] if c in ASCII_LETTERS]
+        if letters in (["X"], ["x"]) and at + 1 < len(view) and view[at + 1] in "Xx" and (
+                view[at + 2 : at + 3] not in ASCII_LETTERS):
+            continue
+        if all(c in LOOKALIKE_SET for c in letters) and any(
+                c.isdigit() for c in view[max(0, at - 2) : at] + view[at + 1 : at + 3]):
+            continue
+        touches.append(at)
+    return touches
 
 
 def name_key(raw: str) -> str | None:
@@ -140,19 +156,7 @@ class NameIndex:
         hits: list = automaton.find_matches_as_indexes(compact, overlapping=True)
         # A digit typed inside a Latin word, as written ("1van", "Petr0v"; not the X closing
         # an ID number): where a name may be hidden with digits for letters.
-        touches = []
-        if self._latin:
-            for touch in _DIGIT_IN_WORD.finditer(view):
-                at = touch.start()
-                letters = view[at - 1 : at] if at else ""
-                letters = (letters if letters in ASCII_LETTERS else "") + (
-                    view[at + 1] if at + 1 < len(view) and view[at + 1] in ASCII_LETTERS else "")
-                if letters in ("X", "x") and view[at + 2 : at + 3] not in ASCII_LETTERS:
-                    continue  # the X closing an ID number
-                if all(c in _NUMBER_LOOKALIKES for c in letters) and any(
-                        c.isdigit() for c in view[max(0, at - 2) : at] + view[at + 1 : at + 3]):
-                    continue  # letters typed for digits inside a number ("1l0l0519…")
-                touches.append(at)
+        touches = _digits_in_words(view) if self._latin else []
         if touches:
             # The touches' offsets in the compact view: what is left of the post before them.
             hits.extend(self._read_with_digits(compact, [len(_without_gaps(view[:t])) for t in touches]))

@@ -350,10 +350,13 @@ def scan_number_pieces(
     for i in range(count - 1, -1, -1):
         choice = best[i + 1]
         size = 0
+        alone = block = False  # a digit typed alone, a block of three or more, so far
         for j in range(i + 1, count + 1):
             if j - 1 in blocked:
                 break
-            size += len(groups[j - 1][2])
+            group_size = len(groups[j - 1][2])
+            size += group_size
+            alone, block = alone or group_size == 1, block or group_size >= 3
             if size > _MAX_PIECE_DIGITS:
                 break
             if size < 7:
@@ -365,9 +368,7 @@ def scan_number_pieces(
             if hit is None:
                 continue
             rest = best[j]
-            sizes = {len(g[2]) for g in groups[i:j]}
-            mixed = 1 in sizes and max(sizes) >= 3
-            candidate = (size + rest[0], rest[1] - 1, rest[2] - mixed, [(i, j, hit), *rest[3]])
+            candidate = (size + rest[0], rest[1] - 1, rest[2] - (alone and block), [(i, j, hit), *rest[3]])
             if candidate[:3] > choice[:3]:
                 choice = candidate
         best[i] = choice
